@@ -1,0 +1,52 @@
+"""Text normalisation: HTML entities, mojibake, Unicode NFC and whitespace.
+
+Malian sites serve entity-encoded text, UTF-8 read as Latin-1 ("accompagnÃ©"), NFKD text (malijet)
+and hard-wrapped lines inside sentences (L'Essor). Every later stage (boilerplate phrases, dedupe,
+keywords) compares strings, so they all start from the output of `normalize_text`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import ftfy
+
+from pipelines.stage import Stage
+
+# Characters that carry no text: zero-width space and joiners, soft hyphen, byte-order mark.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u00ad\ufeff]")
+
+
+def normalize_text(text: str) -> str:
+    """One clean line: entities decoded, mojibake repaired, NFC, all whitespace runs → one space.
+
+    Typographic apostrophes and guillemets are kept as written; no-break spaces become spaces.
+    """
+    text = html.unescape(text)
+    text = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+    return " ".join(text.split())  # str.split() also splits on no-break spaces (U+00A0, U+202F)
+
+
+def normalize_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+    """`normalize_text` on each paragraph, dropping those left empty."""
+    return [clean for clean in map(normalize_text, paragraphs) if clean]
+
+
+def clean_item(item: dict[str, Any]) -> dict[str, Any]:
+    """Normalise the title, body paragraphs and markup hints of an item."""
+    item["title"] = normalize_text(item["title"])
+    item["paragraphs"] = normalize_paragraphs(item["paragraphs"])
+    for key in ("author_hint", "source_hint"):
+        if item.get(key):
+            item[key] = normalize_text(item[key]) or None
+    return item
+
+
+class CleanPipeline(Stage):
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        return clean_item(item)

@@ -1,0 +1,408 @@
+"""Publication and modification dates: parse French and ISO date strings, pick the trusted one.
+
+Mali is UTC+0 all year (Africa/Bamako, no DST): a naive time is taken as UTC and every result is
+an aware UTC datetime. Relative dates ("hier", "il y a 3 heures") count from the fetch time.
+Common forms go through the regular expressions below; dateparser is only a slow last resort.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import unicodedata
+from calendar import monthrange
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import dateparser
+
+from pipelines.stage import Stage
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+"""Dates before this are taken as parse errors."""
+FUTURE_TOLERANCE = timedelta(hours=1)
+"""A date at most this far after the fetch is still accepted (clock skew)."""
+WEEKDAY_YEARS = 6
+"""How many years back a weekday + day + month without a year may point."""
+BODY_WINDOW = 600
+"""Body dates are looked for in this many leading characters only."""
+MAX_INPUT = 300
+"""Longer date strings are cut: a date field is never this long."""
+
+_MONTH_SPELLINGS = {
+    1: ("janvier", "janv", "jan"),
+    2: ("février", "févr", "fév", "feb"),
+    3: ("mars", "mar"),
+    4: ("avril", "avr", "apr"),
+    5: ("mai", "may"),
+    6: ("juin", "jun"),
+    7: ("juillet", "juill", "juil", "jul"),
+    8: ("août", "aug"),
+    9: ("septembre", "sept", "sep"),
+    10: ("octobre", "oct"),
+    11: ("novembre", "nov"),
+    12: ("décembre", "déc"),
+}
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_DAYS_BACK = {"avant-hier": 2, "avant hier": 2, "hier": 1, "aujourd'hui": 0, "aujourdhui": 0}
+_AGO_UNITS = {
+    "min": "minutes",
+    "minute": "minutes",
+    "h": "hours",
+    "heure": "hours",
+    "jour": "days",
+    "semaine": "weeks",
+}
+
+
+def _fold(word: str) -> str:
+    """Lower-case ASCII letters of `word`: accents dropped, anything else (e.g. U+FFFD) removed."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return re.sub(r"[^a-z]", "", decomposed)
+
+
+def _month_keys() -> dict[str, int]:
+    """Folded month spellings, with and without their accented letters ("déc" -> "dec", "dc")."""
+    keys = {}
+    for number, spellings in _MONTH_SPELLINGS.items():
+        for spelling in spellings:
+            keys[_fold(spelling)] = number
+            keys[re.sub(r"[^a-z]", "", spelling)] = number
+    return keys
+
+
+_MONTHS = _month_keys()
+
+_WORD = r"(?:[^\W\d_]|\ufffd)+"
+_WEEKDAY = "|".join(_WEEKDAYS)
+_TIME = (
+    r"(?:\s*(?:à|a|,|-|–)?\s*(?P<hour>\d{1,2})\s*[h:]\s*(?P<minute>\d{2})?"
+    r"(?:\s*:\s*(?P<second>\d{2}))?(?!\w))?"
+)
+_ISO = re.compile(
+    r"(?<!\d)\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    re.IGNORECASE,
+)
+_RFC822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+_NUMERIC = re.compile(
+    r"(?<!\d)(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})(?!\d)" + _TIME
+)
+_TEXTUAL = re.compile(
+    rf"(?:\b(?P<weekday>{_WEEKDAY})\s*,?\s*)?(?<!\d)(?P<day>\d{{1,2}})(?:er|e)?\s*"
+    rf"(?P<month>{_WORD})\.?(?:\s*,?\s*(?P<year>\d{{4}})(?!\d))?" + _TIME
+)
+_MONTH_YEAR = re.compile(rf"(?<!\w)(?P<month>{_WORD})\.?\s+(?P<year>\d{{4}})(?!\d)")
+_AGO = re.compile(
+    r"\bil y a\s+(?P<count>\d{1,3}|une?)\s*"
+    r"(?P<unit>minutes?|min|heures?|h|jours?|semaines?|mois|ans?|années?)(?!\w)"
+)
+_DAY_WORD = re.compile(r"\b(?P<word>avant[- ]hier|hier|aujourd'?hui)(?!\w)" + _TIME)
+_DATEPARSER_HINT = re.compile(r"derni|semaine")
+_BODY_DATE = re.compile(
+    rf"\b(?:(?P<rel>avant-hier|hier|aujourd'hui|ce)|le)\s+(?:(?P<weekday>{_WEEKDAY})\s*,?\s*)?"
+    rf"(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_WORD})(?:\s+(?P<year>\d{{4}})(?!\d))?"
+)
+_LESSOR_URL = re.compile(r"/posts/[^/?#]*-(?P<stamp>[0-9a-f]{8})[0-9a-f]{5}(?:[/?#]|$)")
+_DATED_URL = re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/|$)")
+
+
+Dated = tuple[datetime, str]
+"""A date with the name of the evidence it came from."""
+
+
+@dataclass(frozen=True)
+class DateResult:
+    """The chosen dates and which evidence gave the publication date."""
+
+    published: datetime | None
+    source: str | None
+    modified: datetime | None
+
+
+def _fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as cp1252 ("dÃ©cembre" -> "décembre"), pair by pair."""
+
+    def decode(match: re.Match[str]) -> str:
+        try:
+            return match.group().encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return match.group()
+
+    return re.sub(r"[ÂÃ].", decode, text)
+
+
+def _normalise(raw: str) -> str:
+    """Lower-case, single-spaced text with straight apostrophes and mojibake undone."""
+    text = _fix_mojibake(raw[:MAX_INPUT]).replace("’", "'")
+    return " ".join(text.lower().split())
+
+
+def _to_utc(value: datetime) -> datetime:
+    """Aware UTC datetime; a naive value is Bamako time, which is UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _plausible(value: datetime, now: datetime) -> bool:
+    """Not before 1990 and not after the fetch (give or take clock skew)."""
+    return EARLIEST <= value <= now + FUTURE_TOLERANCE
+
+
+def _at(day: date, match: re.Match[str]) -> datetime | None:
+    """`day` at the time of day captured by `_TIME` in `match` (midnight if none), in UTC."""
+    hour, minute, second = (int(match[name] or 0) for name in ("hour", "minute", "second"))
+    try:
+        return datetime.combine(day, time(hour, minute, second), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _recent_date(day: int, month: int, weekday: int | None, now: datetime) -> date | None:
+    """The latest date on `day`/`month` (and on `weekday` if given) that is not after `now`."""
+    for year in range(now.year, now.year - WEEKDAY_YEARS, -1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= now.date() and weekday in (None, candidate.weekday()):
+            return candidate
+    return None
+
+
+def _calendar_date(match: re.Match[str], month: int, now: datetime) -> date | None:
+    """The date named by a match with `day`, optional `year` and optional `weekday` groups."""
+    day = int(match["day"])
+    if match["year"]:
+        try:
+            return date(int(match["year"]), month, day)
+        except ValueError:
+            return None
+    weekday = _WEEKDAYS.index(match["weekday"]) if match["weekday"] else None
+    return _recent_date(day, month, weekday, now)
+
+
+def _parse_iso(raw: str) -> datetime | None:
+    """ISO 8601, the whole string or the first ISO date inside it."""
+    text = raw.strip()
+    if not _ISO.match(text):
+        found = _ISO.search(text)
+        if not found:
+            return None
+        text = found.group()
+    try:
+        return _to_utc(datetime.fromisoformat(text.upper()))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_rfc822(raw: str, text: str) -> datetime | None:
+    """Feed dates such as "Tue, 16 Dec 2025 10:30:00 +0000"."""
+    if not _RFC822.match(text):
+        return None
+    try:
+        return _to_utc(email.utils.parsedate_to_datetime(raw.strip()))
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _parse_numeric(text: str) -> datetime | None:
+    """Day-first numeric dates: "05/11/2025", "5.11.25", "16/12/2025 à 10h30"."""
+    for match in _NUMERIC.finditer(text):
+        year = int(match["year"])
+        if len(match["year"]) == 2:
+            year += 2000 if year < 70 else 1900
+        try:
+            day = date(year, int(match["month"]), int(match["day"]))
+        except ValueError:
+            continue
+        return _at(day, match)
+    return None
+
+
+def _parse_textual(text: str, now: datetime) -> datetime | None:
+    """ "<weekday> <day> <month> <year> à <time>" with any part but day and month optional."""
+    for match in _TEXTUAL.finditer(text):
+        month = _MONTHS.get(_fold(match["month"]))
+        day = month and _calendar_date(match, month, now)
+        if day:
+            return _at(day, match)
+    for match in _MONTH_YEAR.finditer(text):
+        month = _MONTHS.get(_fold(match["month"]))
+        if month:
+            return datetime(int(match["year"]), month, 1, tzinfo=UTC)
+    return None
+
+
+def _months_back(now: datetime, months: int) -> datetime:
+    """`now` moved back by whole calendar months, the day clamped to the month's length."""
+    year, month_index = divmod(now.year * 12 + now.month - 1 - months, 12)
+    month = month_index + 1
+    return now.replace(year=year, month=month, day=min(now.day, monthrange(year, month)[1]))
+
+
+def _parse_relative(text: str, now: datetime) -> datetime | None:
+    """ "il y a 3 heures", "il y a 2 mois", "hier à 18h", "avant-hier", "aujourd'hui"."""
+    ago = _AGO.search(text)
+    if ago:
+        count = 1 if ago["count"].startswith("un") else int(ago["count"])
+        unit = ago["unit"]
+        try:
+            if unit.startswith(("mois", "an")):
+                return _months_back(now, count * (1 if unit == "mois" else 12))
+            return now - timedelta(**{_AGO_UNITS[unit.rstrip("s")]: count})
+        except (ValueError, OverflowError):
+            return None
+    word = _DAY_WORD.search(text)
+    if word:
+        return _at(now.date() - timedelta(days=_DAYS_BACK[word["word"]]), word)
+    return None
+
+
+def _parse_with_dateparser(text: str, now: datetime) -> datetime | None:
+    """Last resort for phrases such as "la semaine dernière": dateparser, French, day first."""
+    if not _DATEPARSER_HINT.search(text):
+        return None
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "TIMEZONE": "UTC",
+        "TO_TIMEZONE": "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+    }
+    try:
+        found = dateparser.parse(text, languages=["fr"], settings=settings)
+    except Exception:  # dateparser has no documented error set; garbage must never raise
+        return None
+    return _to_utc(found) if found else None
+
+
+def parse_date(raw: str, *, now: datetime) -> datetime | None:
+    """One date string in any common French or ISO form -> aware UTC datetime, or None.
+
+    Leading words ("Publié le", "Par X -", "Bamako, le") are skipped, a day-first order is
+    assumed, relative dates count from `now`, and a date after `now` or before 1990 gives None.
+    """
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    now = _to_utc(now)
+    text = _normalise(raw)
+    found = (
+        _parse_iso(raw[:MAX_INPUT])
+        or _parse_rfc822(raw[:MAX_INPUT], text)
+        or _parse_numeric(text)
+        or _parse_textual(text, now)
+        or _parse_relative(text, now)
+        or _parse_with_dateparser(text, now)
+    )
+    return found if found and _plausible(found, now) else None
+
+
+def date_from_url(url: str, *, now: datetime) -> datetime | None:
+    """Date in a URL: WordPress "/2025/11/05/" or L'Essor's uniqid suffix (a Unix timestamp)."""
+    if not isinstance(url, str):
+        return None
+    now = _to_utc(now)
+    found = None
+    if lessor := _LESSOR_URL.search(url):
+        found = datetime.fromtimestamp(int(lessor["stamp"], 16), UTC)
+    elif dated := _DATED_URL.search(url):
+        try:
+            found = datetime(int(dated["year"]), int(dated["month"]), int(dated["day"]), tzinfo=UTC)
+        except ValueError:
+            return None
+    return found if found and _plausible(found, now) else None
+
+
+def date_from_body(text: str, *, now: datetime) -> datetime | None:
+    """Publication date from the opening of an article, conservatively.
+
+    Only "hier lundi 15 décembre" / "ce mardi 4 novembre 2025" (a day word plus a weekday or a
+    year) and "le 15 décembre 2025" (with a year) count; "hier" moves the date one day later,
+    since the article appeared the day after the event.
+    """
+    if not isinstance(text, str):
+        return None
+    now = _to_utc(now)
+    for match in _BODY_DATE.finditer(_normalise(text[:BODY_WINDOW])):
+        rel = match["rel"]
+        month = _MONTHS.get(_fold(match["month"]))
+        if not month or not (match["year"] or (rel and match["weekday"])):
+            continue
+        day = _calendar_date(match, month, now)
+        if not day:
+            continue
+        found = datetime.combine(day + timedelta(days=_DAYS_BACK.get(rel, 0)), time(), UTC)
+        if _plausible(found, now):
+            return found
+    return None
+
+
+def _first_date(
+    candidates: Sequence[tuple[str, str]], now: datetime
+) -> tuple[datetime, str] | None:
+    """The first candidate that parses to an acceptable date, with its source."""
+    for source, raw in candidates:
+        found = parse_date(raw, now=now)
+        if found:
+            return found, source
+    return None
+
+
+def _published(
+    candidates: Sequence[tuple[str, str]], url: str, text: str, now: datetime
+) -> Dated | None:
+    """The publication date from the candidates, else the URL, else the body, with its source."""
+    if chosen := _first_date(candidates, now):
+        return chosen
+    if found := date_from_url(url, now=now):
+        return found, "url"
+    if found := date_from_body(text, now=now):
+        return found, "body"
+    return None
+
+
+def resolve_date(
+    candidates: Sequence[tuple[str, str]],
+    *,
+    url: str,
+    text: str,
+    fetched_at: datetime,
+    modified_candidates: Sequence[tuple[str, str]] = (),
+) -> DateResult:
+    """Try candidates in the order given (the caller orders them by trust: jsonld, meta, time,
+    feed, visible), then the URL, then the body text. First acceptable date wins."""
+    published = _published(candidates, url, text, fetched_at)
+    modified = _first_date(modified_candidates, fetched_at)
+    return DateResult(
+        published=published[0] if published else None,
+        source=published[1] if published else None,
+        modified=modified[0] if modified else None,
+    )
+
+
+def date_item(item: dict[str, Any]) -> dict[str, Any]:
+    """Set `published`, `date_source` and `modified` (ISO 8601 UTC) on an item."""
+    result = resolve_date(
+        item.get("date_candidates", ()),
+        url=item["url"],
+        text=item["text"],
+        fetched_at=datetime.fromisoformat(item["fetched_at"]),
+        modified_candidates=item.get("modified_candidates", ()),
+    )
+    item["published"] = result.published.isoformat() if result.published else None
+    item["date_source"] = result.source
+    item["modified"] = result.modified.isoformat() if result.modified else None
+    return item
+
+
+class DatePipeline(Stage):
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        item = date_item(item)
+        if item["published"] is None:
+            self.count("undated")
+        return item

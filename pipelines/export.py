@@ -1,0 +1,122 @@
+"""Exports of the state store: append-only `articles.jsonl` and the JSON Feed `feed.json`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import nh3
+
+from pipelines.stage import Stage
+from pipelines.store import Store
+
+ARTICLES = "articles.jsonl"
+FEED = "feed.json"
+FEED_SIZE = 100
+
+
+def append_lines(path: Path, records: list[dict[str, Any]]) -> None:
+    """Append records as JSON lines, each line in one write() so a reader never sees half."""
+    if not records:
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        for record in records:
+            os.write(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def repair_tail(path: Path) -> None:
+    """Cut a partial last line left by a crash in the middle of a write."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb+") as handle:
+        data = handle.read()
+        if data.endswith(b"\n"):
+            return
+        handle.truncate(data.rfind(b"\n") + 1)
+
+
+def export_pending(store: Store, output_dir: Path) -> int:
+    """Append every stored revision not yet in articles.jsonl; returns how many."""
+    path = output_dir / ARTICLES
+    repair_tail(path)
+    records = store.unexported()
+    append_lines(path, records)
+    with store.transaction():
+        store.mark_exported(records)
+    return len(records)
+
+
+def sanitize_html(html: str) -> str:
+    """Article HTML safe to embed: no scripts, event handlers or javascript: URLs."""
+    return nh3.clean(html, url_schemes={"http", "https", "mailto"})
+
+
+def feed_item(story: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
+    """One JSON Feed item per story, from its first copy; copies in `_malinews`."""
+    first = records[0]
+    hits = sorted({hit for r in records for hit in r.get("keyword_hits") or []})
+    item: dict[str, Any] = {
+        "id": story["story_id"],
+        "url": first["url"],
+        "title": first["title"],
+        "content_text": first["text"],
+        "content_html": sanitize_html(
+            "".join(f"<p>{nh3.clean_text(p)}</p>" for p in first["text"].split("\n\n"))
+        ),
+        "summary": first["text"][:280],
+        "language": "fr",
+        "_malinews": {
+            "story_id": story["story_id"],
+            "first_site": story["first_site"],
+            "source": story["source"],
+            "earliest_published": story["earliest_published"],
+            "keyword_hits": hits,
+            "copies": story["copies"],
+        },
+    }
+    if story["earliest_published"]:
+        item["date_published"] = story["earliest_published"]
+    if first.get("modified"):
+        item["date_modified"] = first["modified"]
+    if first.get("author"):
+        item["authors"] = [{"name": first["author"]}]
+    return item
+
+
+def write_feed(store: Store, output_dir: Path, title: str = "malinews") -> Path:
+    """Rebuild feed.json (JSON Feed 1.1) from the store, atomically."""
+    items = [
+        feed_item(story, store.records(story["story_id"]))
+        for story in store.latest_stories(FEED_SIZE)
+    ]
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "description": "Articles of the Malian press, one item per story",
+        "language": "fr",
+        "items": items,
+    }
+    path = output_dir / FEED
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(feed, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+class ExportPipeline(Stage):
+    """Append each stored article to articles.jsonl; rebuild feed.json at the end."""
+
+    def open_spider(self) -> None:
+        export_pending(self.spider.store, self.spider.config.output_dir)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        export_pending(self.spider.store, self.spider.config.output_dir)
+        return item
+
+    def close_spider(self) -> None:
+        write_feed(self.spider.store, self.spider.config.output_dir)

@@ -1,0 +1,401 @@
+"""The SQLite state store: the single source of truth (articles, stories, seen URLs,
+learned boilerplate, HTTP validators, crawls, alerts). JSON files are exports of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipelines.record import make_record
+from pipelines.stage import Stage
+from scheduler import outbox
+
+DB_NAME = "malinews.sqlite3"
+LEARN_MIN_ARTICLES = 3  # a line seen in this many articles of a site is boilerplate
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: initial schema
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        story_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        published TEXT,
+        crawled_at TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        exported_revision INTEGER NOT NULL DEFAULT 0,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE INDEX articles_site ON articles(site, crawled_at);
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_unexported ON articles(crawled_at) WHERE exported_revision < revision;
+    CREATE TABLE revisions (
+        id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        PRIMARY KEY (id, revision)
+    );
+    CREATE TABLE stories (
+        story_id TEXT PRIMARY KEY,
+        first_site TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        earliest_published TEXT,
+        source TEXT,
+        title TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX stories_updated ON stories(updated_at);
+    CREATE TABLE seen_urls (url TEXT PRIMARY KEY, article_id TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE lsh (band_key INTEGER NOT NULL, article_id TEXT NOT NULL);
+    CREATE INDEX lsh_key ON lsh(band_key);
+    CREATE TABLE line_counts (
+        site TEXT NOT NULL,
+        line_key TEXT NOT NULL,
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (site, line_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE http_validators (
+        url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE crawls (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        stats TEXT NOT NULL
+    );
+    CREATE INDEX crawls_site ON crawls(site, finished_at);
+    """
+    + outbox.SCHEMA,
+)
+
+
+class Store:
+    """One connection to the state store in an output folder."""
+
+    def __init__(self, output_dir: Path) -> None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        self.path = output_dir / DB_NAME
+        fresh = not self.path.exists()
+        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        if fresh:
+            os.chmod(self.path, 0o600)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;"
+                )
+            except sqlite3.Error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on error."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- articles -------------------------------------------------------------------------
+
+    def is_known(self, url: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM seen_urls WHERE url=?", (url,)).fetchone() is not None
+        )
+
+    def known_urls(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT url FROM seen_urls")}
+
+    def article(self, article_id: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+
+    def by_hash(self, content_hash: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT * FROM articles WHERE content_hash=? ORDER BY crawled_at LIMIT 1",
+            (content_hash,),
+        ).fetchone()
+
+    def lsh_candidates(self, keys: Sequence[int], exclude: str) -> list[sqlite3.Row]:
+        """Stored articles sharing at least one LSH band key, oldest first."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return self.conn.execute(
+            f"SELECT a.* FROM articles a WHERE a.id IN "
+            f"(SELECT DISTINCT article_id FROM lsh WHERE band_key IN ({marks})) AND a.id != ? "
+            f"ORDER BY a.crawled_at",
+            (*keys, exclude),
+        ).fetchall()
+
+    def save_article(
+        self,
+        record: dict[str, Any],
+        content_hash: str,
+        band_keys: Sequence[int],
+        urls: Iterable[str],
+    ) -> None:
+        """Insert a new article, or a new revision of a known one (caller's transaction)."""
+        row = (
+            record["site"],
+            record["url"],
+            record["story_id"],
+            content_hash,
+            record["published"],
+            record["crawled_at"],
+            record["revision"],
+            record["title"],
+            record["text"],
+            json.dumps(record, ensure_ascii=False),
+            record["id"],
+        )
+        if record["revision"] == 1:
+            self.conn.execute(
+                "INSERT INTO articles (site, url, story_id, content_hash, published, crawled_at, "
+                "revision, title, text, record, id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                row,
+            )
+        else:
+            self.conn.execute(
+                "UPDATE articles SET site=?, url=?, story_id=?, content_hash=?, published=?, "
+                "crawled_at=?, revision=?, title=?, text=?, record=? WHERE id=?",
+                row,
+            )
+            self.conn.execute("DELETE FROM lsh WHERE article_id=?", (record["id"],))
+        self.conn.execute(
+            "INSERT INTO revisions (id, revision, record) VALUES (?,?,?)",
+            (record["id"], record["revision"], row[9]),
+        )
+        self.conn.executemany(
+            "INSERT INTO lsh (band_key, article_id) VALUES (?,?)",
+            [(key, record["id"]) for key in band_keys],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO seen_urls (url, article_id) VALUES (?,?)",
+            [(url, record["id"]) for url in set(urls)],
+        )
+        self._update_story(record)
+
+    def _update_story(self, record: dict[str, Any]) -> None:
+        story = self.conn.execute(
+            "SELECT * FROM stories WHERE story_id=?", (record["story_id"],)
+        ).fetchone()
+        published = record["published"]
+        if story is None:
+            self.conn.execute(
+                "INSERT INTO stories (story_id, first_site, first_seen, earliest_published, "
+                "source, title, updated_at) VALUES (?,?,?,?,?,?,?)",
+                (
+                    record["story_id"],
+                    record["site"],
+                    record["crawled_at"],
+                    published,
+                    record["source"],
+                    record["title"],
+                    record["crawled_at"],
+                ),
+            )
+            return
+        earliest = (
+            min(p for p in (story["earliest_published"], published) if p)
+            if (story["earliest_published"] or published)
+            else None
+        )
+        self.conn.execute(
+            "UPDATE stories SET earliest_published=?, source=COALESCE(source, ?), updated_at=? "
+            "WHERE story_id=?",
+            (earliest, record["source"], record["crawled_at"], record["story_id"]),
+        )
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """A story with its copies (site, url, published, crawled_at), first copy first."""
+        row = self.conn.execute("SELECT * FROM stories WHERE story_id=?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        copies = [
+            {
+                "id": r["id"],
+                "site": r["site"],
+                "url": r["url"],
+                "published": r["published"],
+                "crawled_at": r["crawled_at"],
+            }
+            for r in self.conn.execute(
+                "SELECT id, site, url, published, crawled_at FROM articles WHERE story_id=? "
+                "ORDER BY crawled_at, id",
+                (story_id,),
+            )
+        ]
+        return {**dict(row), "copies": copies}
+
+    def latest_stories(self, limit: int) -> list[dict[str, Any]]:
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT story_id FROM stories ORDER BY updated_at DESC LIMIT ?", (limit,)
+            )
+        ]
+        return [story for story_id in ids if (story := self.story(story_id))]
+
+    def records(self, story_id: str) -> list[dict[str, Any]]:
+        return [
+            json.loads(r[0])
+            for r in self.conn.execute(
+                "SELECT record FROM articles WHERE story_id=? ORDER BY crawled_at, id", (story_id,)
+            )
+        ]
+
+    # -- exports --------------------------------------------------------------------------
+
+    def unexported(self) -> list[dict[str, Any]]:
+        """Article revisions not yet appended to articles.jsonl, in crawl order."""
+        rows = self.conn.execute(
+            "SELECT r.record FROM articles a JOIN revisions r "
+            "ON r.id = a.id AND r.revision > a.exported_revision "
+            "WHERE a.exported_revision < a.revision ORDER BY a.crawled_at, r.id, r.revision"
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def mark_exported(self, records: Iterable[dict[str, Any]]) -> None:
+        self.conn.executemany(
+            "UPDATE articles SET exported_revision=MAX(exported_revision, ?) WHERE id=?",
+            [(r["revision"], r["id"]) for r in records],
+        )
+
+    def all_revisions(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT r.record FROM revisions r JOIN articles a ON a.id = r.id "
+            "ORDER BY a.crawled_at, r.id, r.revision"
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    # -- learned boilerplate --------------------------------------------------------------
+
+    def learned_lines(self, site: str) -> set[str]:
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT line_key FROM line_counts WHERE site=? AND articles>=?",
+                (site, LEARN_MIN_ARTICLES),
+            )
+        }
+
+    def count_lines(self, site: str, keys: Iterable[str]) -> None:
+        """Count each distinct short line of one article (caller's transaction)."""
+        self.conn.executemany(
+            "INSERT INTO line_counts (site, line_key, articles) VALUES (?,?,1) "
+            "ON CONFLICT (site, line_key) DO UPDATE SET articles = articles + 1",
+            [(site, key) for key in set(keys)],
+        )
+
+    # -- HTTP validators and crawls -------------------------------------------------------
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.conn.execute(
+            "SELECT etag, last_modified FROM http_validators WHERE url=?", (url,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO http_validators (url, etag, last_modified) VALUES (?,?,?)",
+            (url, etag, last_modified),
+        )
+
+    def record_crawl(self, site: str, started: str, finished: str, stats: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO crawls (site, started_at, finished_at, stats) VALUES (?,?,?,?)",
+            (site, started, finished, json.dumps(stats)),
+        )
+
+    def crawls(self, site: str, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT started_at, finished_at, stats FROM crawls WHERE site=? "
+            "ORDER BY id DESC LIMIT ?",
+            (site, limit),
+        )
+        return [{"started_at": r[0], "finished_at": r[1], "stats": json.loads(r[2])} for r in rows]
+
+    def last_article(self, site: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT MAX(crawled_at) FROM articles WHERE site=?", (site,)
+        ).fetchone()
+        return row[0]
+
+
+def alert_payload(record: dict[str, Any], hit: Any, story: dict[str, Any]) -> dict[str, Any]:
+    """What an alert carries (see scheduler/outbox.py)."""
+    return {
+        "rule": hit.rule,
+        "severity": hit.severity,
+        "story_id": record["story_id"],
+        "article_id": record["id"],
+        "url": record["url"],
+        "title": record["title"],
+        "site": record["site"],
+        "published": record["published"],
+        "snippet": hit.snippet,
+        "source": story.get("source") or record["source"],
+        "copies": [
+            {"site": c["site"], "url": c["url"], "published": c["published"]}
+            for c in story["copies"]
+        ],
+    }
+
+
+class StorePipeline(Stage):
+    """Save the article, its story and its alerts in one transaction."""
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        spider = self.spider
+        store: Store = spider.store
+        item["crawled_at"] = item["fetched_at"]
+        record = make_record(item)
+        now = datetime.now(UTC)
+        channels = spider.config.alert_channels
+        with store.transaction():
+            store.save_article(record, item["_content_hash"], item["_band_keys"], item["_urls"])
+            store.count_lines(record["site"], item.get("_line_keys", ()))
+            story = store.story(record["story_id"]) or {"copies": []}
+            for hit in item.get("_hits", ()):
+                rule_channels = channels(hit.rule)
+                if outbox.record_alert(
+                    store.conn, alert_payload(record, hit, story), rule_channels, now
+                ):
+                    self.count("alerts")
+                elif record["revision"] == 1:
+                    copy = {
+                        "site": record["site"],
+                        "url": record["url"],
+                        "published": record["published"],
+                    }
+                    outbox.add_copy(store.conn, hit.rule, record["story_id"], copy, now)
+        spider.known.update(item["_urls"])
+        self.count("new" if record["revision"] == 1 else "updated")
+        return item

@@ -1,0 +1,177 @@
+"""The `malinews` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapers.config import DEFAULT_CONFIG, Config, ConfigError, load_config
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config, getattr(args, "output", None))
+    try:
+        config.output_dir.mkdir(parents=True, exist_ok=True)
+        probe = config.output_dir / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UserError(
+            f"{config.output_dir}: output folder not writable: {exc.strerror}"
+        ) from None
+    return config
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from scheduler.crawl import format_summary, run_crawls
+
+    config = _config(args)
+    results = run_crawls(config, config.select(args.site), LOG_LEVEL=args.log_level)
+    print(format_summary(results))
+    print(f"output: {config.output_dir}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from scheduler.crawl import format_summary, run_crawls
+    from scheduler.demo import demo_config, demo_servers
+
+    output = Path(args.output)
+    servers = demo_servers()
+    with ExitStack() as stack:
+        for server in servers.values():
+            stack.enter_context(server)
+        config = demo_config(servers, output)
+        print("Serving the bundled sample sites on 127.0.0.1:")
+        for name, server in servers.items():
+            print(f"  {name:<10} {server.url}/")
+        results = run_crawls(config, config.sites, LOG_LEVEL=args.log_level)
+    print()
+    print(format_summary(results))
+    print()
+    for name in ("articles.jsonl", "alerts.jsonl", "feed.json", "malinews.sqlite3"):
+        print(f"  {output / name}")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from pipelines.chain import extract_page
+    from scrapers.profiles import generic_profile
+
+    if args.path == "-":
+        body = sys.stdin.buffer.read()
+    else:
+        try:
+            body = Path(args.path).read_bytes()
+        except OSError as exc:
+            raise UserError(f"{args.path}: cannot read: {exc.strerror}") from None
+    config = load_config(args.config) if Path(args.config).exists() or args.config_given else None
+    host = (urlsplit(args.url).hostname or "").removeprefix("www.")
+    profile = None
+    if config is not None:
+        profile = next(
+            (
+                site
+                for site in config.sites
+                if any(
+                    (urlsplit(u).hostname or "").removeprefix("www.") == host
+                    for u in site.start_urls
+                )
+            ),
+            None,
+        )
+    profile = profile or generic_profile(host.replace(".", "-") or "page", (args.url,))
+    record = extract_page(
+        body, args.url, profile, rules=config.alerts if config else (), now=datetime.now(UTC)
+    )
+    if record is None:
+        raise UserError(f"{args.path}: not an article page")
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.export import ARTICLES, export_pending, write_feed
+    from pipelines.store import Store
+
+    config = _config(args)
+    store = Store(config.output_dir)
+    try:
+        if args.rebuild:
+            (config.output_dir / ARTICLES).unlink(missing_ok=True)
+            with store.transaction():
+                store.conn.execute("UPDATE articles SET exported_revision = 0")
+        count = export_pending(store, config.output_dir)
+        feed = write_feed(store, config.output_dir)
+    finally:
+        store.close()
+    print(f"{count} article records appended to {config.output_dir / ARTICLES}; wrote {feed}")
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
+    "crawl": (cmd_crawl, "crawl the configured sites once, then print a summary"),
+    "demo": (cmd_demo, "offline demo: crawl bundled sample sites served on 127.0.0.1"),
+    "extract": (cmd_extract, "extract one saved page and print the article as JSON"),
+    "export": (cmd_export, "write articles.jsonl and feed.json again from the state store"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="malinews", description="Scraper and monitor for Malian news sites."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {
+        name: sub.add_parser(name, help=text, description=text)
+        for name, (_, text) in COMMANDS.items()
+    }
+    for name in ("crawl", "export", "extract"):
+        parsers[name].add_argument(
+            "--config", default=DEFAULT_CONFIG, help=f"config file (default: {DEFAULT_CONFIG})"
+        )
+    for name in ("crawl", "export"):
+        parsers[name].add_argument("--output", help="output folder (default: [output] dir)")
+    parsers["demo"].add_argument("--output", default="output", help="output folder")
+    for name in ("crawl", "demo"):
+        parsers[name].add_argument(
+            "--log-level", default="WARNING", help="Scrapy log level (default: WARNING)"
+        )
+    parsers["crawl"].add_argument(
+        "--site", action="append", metavar="NAME", help="crawl only this site (repeatable)"
+    )
+    parsers["extract"].add_argument("path", help="saved HTML page, or - for standard input")
+    parsers["extract"].add_argument("--url", required=True, help="the URL the page was saved from")
+    parsers["export"].add_argument(
+        "--rebuild", action="store_true", help="rewrite articles.jsonl from scratch"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.config_given = "--config" in (argv if argv is not None else sys.argv)
+    try:
+        return COMMANDS[args.command][0](args)
+    except (ConfigError, UserError) as exc:
+        print(f"malinews: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The offline demo: bundled sample pages of Malian sites served on 127.0.0.1, crawled for real.
+
+`SiteServer` is also what the tests use to serve fixture sites.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import tomllib
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from scrapers.config import Config, parse_config
+from scrapers.profiles import BUILTIN
+
+DEMO_SITES_DIR = Path(__file__).resolve().parent.parent / "scrapers" / "demo_sites"
+DEMO_CONFIG = Path(__file__).resolve().parent / "demo.toml"
+CONTENT_TYPES = {".xml": "application/rss+xml", ".txt": "text/plain", ".json": "application/json"}
+
+
+def site_origin(name: str) -> str:
+    """The real origin of a built-in site, as written in its sample pages."""
+    parts = urlsplit(BUILTIN[name].start_urls[0])
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops connections under Scrapy's concurrency
+
+
+class SiteServer:
+    """Serve one site folder on 127.0.0.1, with its real origin rewritten to the local one.
+
+    A URL path maps to a file: `/` -> `index.html`, `/a/b/` -> `a/b/index.html`, `/a/b` -> the
+    file `a/b`, else `a/b/index.html`, else `a/b/index.xml`. ETag and Last-Modified are sent
+    and honoured (304), as real WordPress servers do.
+    """
+
+    def __init__(self, root: Path, origin: str) -> None:
+        self.root = root
+        self.origin = origin
+        self.requests: list[str] = []
+        self._httpd = _Server(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def resolve(self, path: str) -> Path | None:
+        relative = unquote(path).lstrip("/")
+        base = (self.root / relative).resolve()
+        if not base.is_relative_to(self.root.resolve()):
+            return None
+        for candidate in (base, base / "index.html", base / "index.xml"):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                path = urlsplit(self.path).path
+                server.requests.append(path)
+                file = server.resolve(path)
+                if file is None:
+                    self.send_error(404)
+                    return
+                body = file.read_bytes().replace(server.origin.encode(), server.url.encode())
+                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                modified = formatdate(file.stat().st_mtime, usegmt=True)
+                if self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", CONTENT_TYPES.get(file.suffix, "text/html"))
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("ETag", etag)
+                self.send_header("Last-Modified", modified)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+
+def demo_config(servers: dict[str, SiteServer], output_dir: Path) -> Config:
+    """The demo config (scheduler/demo.toml) pointed at the local servers."""
+    data = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+    for site in data["sites"]:
+        site["start_urls"] = [servers[site["name"]].url + "/"]
+    return parse_config(data, DEMO_CONFIG, output_dir)
+
+
+def demo_servers(root: Path = DEMO_SITES_DIR) -> dict[str, SiteServer]:
+    """One server per bundled site folder."""
+    return {
+        folder.name: SiteServer(folder, site_origin(folder.name))
+        for folder in sorted(root.iterdir())
+        if folder.is_dir() and folder.name in BUILTIN
+    }

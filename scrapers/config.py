@@ -1,0 +1,311 @@
+"""Load and validate `malinews.toml`.
+
+Every mistake becomes one `ConfigError` line naming the file and the key, e.g.
+`malinews.toml: sites[2].name: duplicate site name 'bamada'`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pipelines.keywords import AlertRule, RuleError
+from scrapers.profiles import BUILTIN, SiteProfile, generic_profile
+
+DEFAULT_CONFIG = "malinews.toml"
+NAME_RE = re.compile(r"^[a-z0-9_-]+$")
+INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
+SELECTOR_KEYS = ("title", "body", "date", "author", "source", "listing_links", "next_page")
+
+
+class ConfigError(Exception):
+    """A configuration mistake, as one line for the user."""
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """Crawl behaviour shared by every site ([crawl] table)."""
+
+    interval: float = 900.0
+    jitter: float = 30.0
+    contact: str = "https://github.com/malinews/malinews"
+    download_delay: float = 2.0
+    concurrent_per_host: int = 2
+    obey_robots: bool = True
+    max_pages: int = 200
+    autothrottle: bool = True
+
+    @property
+    def user_agent(self) -> str:
+        return f"malinews/0.1 (+{self.contact})"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    output_dir: Path
+    crawl: CrawlSettings
+    sites: tuple[SiteProfile, ...]
+    alerts: tuple[AlertRule, ...] = ()
+    channels: Mapping[str, Any] = field(default_factory=dict)
+
+    def site(self, name: str) -> SiteProfile:
+        for site in self.sites:
+            if site.name == name:
+                return site
+        raise ConfigError(f"{self.path.name}: sites: no site named {name!r}")
+
+    def alert_channels(self, rule_name: str) -> list[str]:
+        """Channels of a rule: its own list, else every configured one; always `jsonl`."""
+        rule = next(r for r in self.alerts if r.name == rule_name)
+        names = list(rule.channels) or list(self.channels)
+        return ["jsonl", *(n for n in names if n != "jsonl")]
+
+    def select(self, names: list[str] | None) -> tuple[SiteProfile, ...]:
+        """The enabled sites, or the ones named (unknown names are an error)."""
+        return tuple(self.site(n) for n in names) if names else self.sites
+
+
+def parse_interval(value: object) -> float:
+    """'15m', '30s', '2h' or a number of seconds -> seconds (> 0)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration like '15m', '30s' or '2h'")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = INTERVAL_RE.match(str(value))
+        if not match:
+            raise ValueError(f"invalid duration {value!r}: expected like '15m', '30s' or '2h'")
+        seconds = float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2]]
+    if seconds <= 0:
+        raise ValueError(f"invalid duration {value!r}: must be positive")
+    return seconds
+
+
+class _Checker:
+    """Typed access to TOML tables with errors that name the file and the key."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.filename}: {key}: {problem}")
+
+    def table(self, data: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> None:
+        for name in data:
+            if name not in allowed:
+                raise self.fail(f"{key}.{name}" if key else name, "unknown key")
+
+    def get(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        name: str,
+        kind: type | tuple[type, ...],
+        default: Any = None,
+        required: bool = False,
+    ) -> Any:
+        if name not in data:
+            if required:
+                raise self.fail(f"{key}.{name}", "missing")
+            return default
+        value = data[name]
+        if isinstance(value, bool) and kind is not bool and bool not in _as_tuple(kind):
+            raise self.fail(f"{key}.{name}", f"expected {_kind_name(kind)}, got {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(f"{key}.{name}", f"expected {_kind_name(kind)}, got {value!r}")
+        return value
+
+    def strings(self, data: Mapping[str, Any], key: str, name: str) -> tuple[str, ...]:
+        values = self.get(data, key, name, list, default=[])
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or not value.strip():
+                raise self.fail(f"{key}.{name}[{i}]", "expected a non-empty string")
+        return tuple(values)
+
+    def convert(self, key: str, func: Callable[[Any], Any], value: Any) -> Any:
+        try:
+            return func(value)
+        except ValueError as exc:
+            raise self.fail(key, str(exc)) from None
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    names.update({list: "a list", dict: "a table"})
+    return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+def _check_url(check: _Checker, key: str, url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise check.fail(key, f"not an http(s) URL: {url!r}")
+    return url
+
+
+def _crawl_settings(check: _Checker, data: Mapping[str, Any]) -> CrawlSettings:
+    key = "crawl"
+    check.table(data, key, tuple(CrawlSettings.__dataclass_fields__))
+    defaults = CrawlSettings()
+    number = (int, float)
+    per_host = check.get(data, key, "concurrent_per_host", int, defaults.concurrent_per_host)
+    if not 1 <= per_host <= 8:
+        raise check.fail(f"{key}.concurrent_per_host", "must be between 1 and 8")
+    delay = check.get(data, key, "download_delay", number, defaults.download_delay)
+    if delay < 0:
+        raise check.fail(f"{key}.download_delay", "must be zero or more")
+    max_pages = check.get(data, key, "max_pages", int, defaults.max_pages)
+    if max_pages < 1:
+        raise check.fail(f"{key}.max_pages", "must be at least 1")
+    return CrawlSettings(
+        interval=check.convert(
+            f"{key}.interval", parse_interval, data.get("interval", defaults.interval)
+        ),
+        jitter=check.convert(f"{key}.jitter", parse_interval, data.get("jitter", defaults.jitter)),
+        contact=_check_url(
+            check, f"{key}.contact", check.get(data, key, "contact", str, defaults.contact)
+        ),
+        download_delay=float(delay),
+        concurrent_per_host=per_host,
+        obey_robots=check.get(data, key, "obey_robots", bool, defaults.obey_robots),
+        max_pages=max_pages,
+        autothrottle=check.get(data, key, "autothrottle", bool, defaults.autothrottle),
+    )
+
+
+SITE_KEYS = (
+    "name",
+    "start_urls",
+    "profile",
+    "feeds",
+    "article_url",
+    "selectors",
+    "boilerplate",
+    "interval",
+    "max_pages",
+    "enabled",
+)
+
+
+def _site(check: _Checker, key: str, data: Mapping[str, Any]) -> SiteProfile | None:
+    check.table(data, key, SITE_KEYS)
+    name = check.get(data, key, "name", str, required=True)
+    if not NAME_RE.match(name):
+        raise check.fail(f"{key}.name", f"{name!r} must match [a-z0-9_-]+")
+    if not check.get(data, key, "enabled", bool, True):
+        return None
+    profile_name = check.get(data, key, "profile", str, name if name in BUILTIN else None)
+    if profile_name is not None and profile_name not in BUILTIN:
+        known = ", ".join(sorted(BUILTIN))
+        raise check.fail(f"{key}.profile", f"unknown profile {profile_name!r} (known: {known})")
+    start_urls = check.strings(data, key, "start_urls")
+    for i, url in enumerate(start_urls):
+        _check_url(check, f"{key}.start_urls[{i}]", url)
+    if profile_name:
+        profile = BUILTIN[profile_name].replace(name=name)
+        if start_urls:
+            profile = profile.replace(start_urls=start_urls)
+    elif start_urls:
+        profile = generic_profile(name, start_urls)
+    else:
+        raise check.fail(f"{key}.start_urls", "missing (needed for a site without a profile)")
+    changes: dict[str, Any] = {}
+    if "feeds" in data:
+        changes["feeds"] = check.strings(data, key, "feeds")
+    if "boilerplate" in data:
+        changes["boilerplate"] = profile.boilerplate + check.strings(data, key, "boilerplate")
+    if "article_url" in data:
+        pattern = check.get(data, key, "article_url", str)
+        check.convert(f"{key}.article_url", _compile, pattern)
+        changes["article_url"] = pattern
+    if "interval" in data:
+        changes["interval"] = check.convert(f"{key}.interval", parse_interval, data["interval"])
+    if "max_pages" in data:
+        changes["max_pages"] = check.get(data, key, "max_pages", int)
+    selectors = check.get(data, key, "selectors", dict, {})
+    check.table(selectors, f"{key}.selectors", SELECTOR_KEYS)
+    for sel_name in selectors:
+        changes[sel_name] = check.get(selectors, f"{key}.selectors", sel_name, str)
+    return profile.replace(**changes)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression: {exc}") from None
+
+
+def load_config(path: str | Path, output_dir: str | Path | None = None) -> Config:
+    """Read and validate a config file; raise ConfigError with one clear line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return parse_config(data, path, output_dir)
+
+
+def parse_config(
+    data: Mapping[str, Any], path: Path, output_dir: str | Path | None = None
+) -> Config:
+    """Validate an already-parsed TOML document."""
+    check = _Checker(path.name)
+    check.table(data, "", ("output", "crawl", "sites", "alerts", "channels"))
+    output = check.get(data, "output", "output", dict, {}) if "output" in data else {}
+    check.table(output, "output", ("dir",))
+    out_dir = Path(output_dir or check.get(output, "output", "dir", str, "output"))
+    if not out_dir.is_absolute() and output_dir is None:
+        out_dir = path.parent / out_dir
+    crawl = _crawl_settings(check, check.get(data, "crawl", "crawl", dict, {}))
+
+    sites: list[SiteProfile] = []
+    seen: set[str] = set()
+    for i, site_data in enumerate(check.get(data, "sites", "sites", list, [])):
+        key = f"sites[{i}]"
+        if not isinstance(site_data, dict):
+            raise check.fail(key, "expected a table ([[sites]])")
+        site = _site(check, key, site_data)
+        name = site_data.get("name")
+        if name in seen:
+            raise check.fail(f"{key}.name", f"duplicate site name {name!r}")
+        seen.add(name)
+        if site is not None:
+            sites.append(site)
+    if not sites:
+        raise check.fail("sites", "no enabled site: add at least one [[sites]] table")
+
+    channels = check.get(data, "channels", "channels", dict, {})
+    rules: list[AlertRule] = []
+    for i, rule_data in enumerate(check.get(data, "alerts", "alerts", list, [])):
+        if not isinstance(rule_data, dict):
+            raise check.fail(f"alerts[{i}]", "expected a table ([[alerts]])")
+        try:
+            rule = AlertRule.from_config(rule_data)
+        except RuleError as exc:
+            raise check.fail(f"alerts[{i}]", str(exc)) from None
+        if any(r.name == rule.name for r in rules):
+            raise check.fail(f"alerts[{i}].name", f"duplicate rule name {rule.name!r}")
+        for site_name in rule.sites:
+            if site_name not in seen:
+                raise check.fail(f"alerts[{i}].sites", f"unknown site {site_name!r}")
+        for channel in rule.channels:
+            if channel != "jsonl" and channel not in channels:
+                raise check.fail(f"alerts[{i}].channels", f"unknown channel {channel!r}")
+        rules.append(rule)
+    return Config(path, out_dir, crawl, tuple(sites), tuple(rules), channels)

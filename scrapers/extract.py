@@ -1,0 +1,334 @@
+"""Page extraction: one HTML page + its URL -> a raw article, or the reason it is not one.
+
+Pure functions, no network. Extraction falls back in layers: the site profile's selectors,
+then JSON-LD / OpenGraph metadata, then generic main-content extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from pipelines.urls import same_site
+from scrapers.discovery import NOT_ARTICLE_PATH_RE
+from scrapers.html import block_lines, parse_html, select, squash
+from scrapers.profiles import SiteProfile
+
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "blogposting",
+    "report",
+}
+CHROME_TAGS = ("script", "style", "noscript", "iframe", "form", "nav", "aside", "button", "svg")
+CHROME_CLASS_RE = re.compile(
+    r"(^|[\s_-])(share|sharing|social|related|comments?|respond|newsletter|subscribe|sidebar|"
+    r"widget|breadcrumbs?|pagination|nav|menu|advert|ads|pub|tags|jp-relatedposts|sharedaddy)"
+    r"($|[\s_-])",
+    re.I,
+)
+DATE_HINT_RE = re.compile(
+    r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|il y a|hier|aujourd|"
+    r"(janv|f[ée]v|mars|avr|mai|juin|juil|ao[uû]|sept|oct|nov|d[ée]c|jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|dec)[a-zéû.]*\b)",
+    re.I,
+)
+DATE_CLASS_RE = re.compile(r"date|time|posted|published|publie|meta|byline", re.I)
+MIN_BODY_CHARS = 250
+MIN_PARAGRAPH_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The result of reading one page: an article dict, or None and why not."""
+
+    article: dict[str, Any] | None
+    reason: str
+
+
+def _json_ld(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object of the page, @graph and lists flattened."""
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                yield node
+                if isinstance(node.get("@graph"), list):
+                    stack.extend(node["@graph"])
+
+
+def _ld_article(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    for node in _json_ld(root):
+        types = node.get("@type", [])
+        types = types if isinstance(types, list) else [types]
+        if any(isinstance(t, str) and t.lower() in ARTICLE_TYPES for t in types):
+            return node
+    return {}
+
+
+def _ld_name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return squash(value) if isinstance(value, str) and value.strip() else None
+
+
+def _meta(root: lxml.html.HtmlElement, *names: str) -> str | None:
+    """Content of the first `<meta>` whose property, name or itemprop is one of `names`."""
+    wanted = {n.lower() for n in names}
+    for meta in root.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        if key.lower() in wanted and (meta.get("content") or "").strip():
+            return meta.get("content", "").strip()
+    return None
+
+
+def _first_text(root: lxml.html.HtmlElement, css: str | None) -> str | None:
+    for element in select(root, css):
+        text = squash(element.text_content())
+        if text:
+            return text
+    return None
+
+
+def _remove(elements: list[lxml.html.HtmlElement]) -> None:
+    for element in elements:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _strip_chrome(container: lxml.html.HtmlElement, profile: SiteProfile) -> None:
+    """Remove template chrome inside a body container, in place."""
+    _remove([e for tag in CHROME_TAGS for e in container.iter(tag) if e is not container])
+    for css in profile.drop:
+        _remove([e for e in select(container, css) if e is not container])
+    _remove(
+        [
+            e
+            for e in container.iter()
+            if e is not container
+            and isinstance(e.tag, str)
+            and CHROME_CLASS_RE.search(f"{e.get('class', '')} {e.get('id', '')}")
+        ]
+    )
+
+
+def _generic_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element whose direct `<p>` children hold the most text (classic text density)."""
+    scores: dict[lxml.html.HtmlElement, int] = {}
+    for p in root.iter("p"):
+        parent = p.getparent()
+        if parent is None:
+            continue
+        length = len(squash(p.text_content()))
+        if length >= MIN_PARAGRAPH_CHARS:
+            scores[parent] = scores.get(parent, 0) + length
+    if not scores:
+        return None
+    best, score = max(scores.items(), key=lambda item: item[1])
+    return best if score >= MIN_BODY_CHARS else None
+
+
+def _title(root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]) -> str:
+    for candidate in (
+        _first_text(root, profile.title),
+        _ld_name(ld.get("headline")),
+        _first_text(root, "h1"),
+        _meta(root, "og:title", "twitter:title"),
+    ):
+        if candidate:
+            return candidate
+    title = squash(root.findtext(".//title"))
+    return re.split(r"\s+[|–—-]\s+", title)[0] if title else ""
+
+
+def _body(
+    root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
+) -> tuple[list[str], str, str]:
+    """Body lines, the container's HTML, and which layer gave them."""
+    layers: list[tuple[str, lxml.html.HtmlElement | None]] = []
+    if profile.body:
+        found = select(root, profile.body)
+        layers.append(("profile", found[0] if found else None))
+    article_body = ld.get("articleBody")
+    if isinstance(article_body, str) and len(article_body) >= MIN_BODY_CHARS:
+        paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", article_body) if p.strip()]
+        html = "".join(f"<p>{lxml.html.escape(p)}</p>" for p in paragraphs)
+        metadata = lxml.html.fragment_fromstring(html, create_parent="div")
+        layers.append(("metadata", metadata))
+    layers.append(("generic", _generic_container(root)))
+    for layer, container in layers:
+        if container is None:
+            continue
+        _strip_chrome(container, profile)
+        lines = block_lines(container)
+        if sum(len(line) for line in lines) >= MIN_BODY_CHARS:
+            return lines, lxml.html.tostring(container, encoding="unicode"), layer
+    return [], "", "none"
+
+
+def _date_candidates(
+    root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any], feed_date: str | None
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Published and modified date evidence, in order of trust."""
+    published: list[list[str]] = []
+    modified: list[list[str]] = []
+    for key, target in (("datePublished", published), ("dateModified", modified)):
+        if isinstance(ld.get(key), str):
+            target.append(["jsonld", ld[key]])
+    meta_published = _meta(
+        root,
+        "article:published_time",
+        "datePublished",
+        "pubdate",
+        "publishdate",
+        "dc.date.issued",
+        "dc.date",
+        "date",
+    )
+    if meta_published:
+        published.append(["meta", meta_published])
+    meta_modified = _meta(root, "article:modified_time", "dateModified", "og:updated_time")
+    if meta_modified:
+        modified.append(["meta", meta_modified])
+    for element in select(root, profile.date) or list(root.iter("time")):
+        if _in_chrome(element):
+            continue
+        value = element.get("datetime") or element.get("content")
+        if value:
+            published.append(["time", value])
+            break
+    if feed_date:
+        published.append(["feed", feed_date])
+    for text in _visible_dates(root, profile):
+        published.append(["visible", text])
+    return published, modified
+
+
+def _in_chrome(element: lxml.html.HtmlElement) -> bool:
+    """True inside the page header, footer, navigation or a sidebar."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("footer", "nav", "aside"):
+            return True
+        if ancestor.tag == "header" and next(ancestor.iterancestors("article"), None) is None:
+            return True
+        classes = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower()
+        if re.search(r"(^|[\s_-])(sidebar|widget|menu|top-bar|topbar|site-header)", classes):
+            return True
+    return False
+
+
+def _visible_dates(root: lxml.html.HtmlElement, profile: SiteProfile) -> list[str]:
+    """Short texts near the article that look like dates (at most three)."""
+    found: list[str] = []
+    elements = select(root, profile.date) or [
+        e
+        for e in root.iter()
+        if isinstance(e.tag, str)
+        and DATE_CLASS_RE.search(f"{e.get('class', '')} {e.get('id', '')}")
+    ]
+    for element in elements:
+        text = squash(element.text_content())
+        if 4 <= len(text) <= 100 and DATE_HINT_RE.search(text) and not _in_chrome(element):
+            if text not in found:
+                found.append(text)
+        if len(found) == 3:
+            break
+    return found
+
+
+def _canonical(root: lxml.html.HtmlElement, url: str) -> str:
+    """`rel=canonical` or `og:url` when it is on the same site, else the URL fetched."""
+    for link in root.iter("link"):
+        if link.get("rel", "").lower() == "canonical" and link.get("href"):
+            candidate = urljoin(url, link.get("href", ""))
+            if same_site(candidate, url):
+                return candidate
+    og_url = _meta(root, "og:url")
+    if og_url and same_site(urljoin(url, og_url), url):
+        return urljoin(url, og_url)
+    return url
+
+
+def _is_listing(root: lxml.html.HtmlElement) -> bool:
+    """Several teaser blocks: a home, category or search page."""
+    teasers = len(root.findall(".//article")) + len(select(root, ".td_module_wrap, .post-item"))
+    return teasers >= 4
+
+
+def _article_markers(
+    root: lxml.html.HtmlElement, url: str, profile: SiteProfile, ld: dict[str, Any], dated: bool
+) -> list[str]:
+    markers = []
+    if ld:
+        markers.append("jsonld")
+    if (_meta(root, "og:type") or "").lower() == "article":
+        markers.append("og:type")
+    pattern = profile.article_url_re()
+    if pattern is not None and pattern.search(urlsplit(url).path):
+        markers.append("url")
+    if dated:
+        markers.append("date")
+    return markers
+
+
+def extract_article(
+    html: str,
+    url: str,
+    profile: SiteProfile,
+    *,
+    feed_date: str | None = None,
+) -> Extraction:
+    """Read one page. Returns the raw article (see docs/architecture.md) or why it is not one."""
+    root = parse_html(html)
+    if root is None:
+        return Extraction(None, "empty page")
+    path = urlsplit(url).path
+    if path in ("", "/") or NOT_ARTICLE_PATH_RE.search(path):
+        return Extraction(None, "not an article URL")
+    ld = _ld_article(root)
+    title = _title(root, profile, ld)
+    lines, body_html, layer = _body(root, profile, ld)
+    if not title:
+        return Extraction(None, "no title")
+    if not lines:
+        return Extraction(None, "no body text")
+    published, modified = _date_candidates(root, profile, ld, feed_date)
+    markers = _article_markers(root, url, profile, ld, bool(published))
+    if not markers:
+        return Extraction(None, "no article marker")
+    if _is_listing(root) and "jsonld" not in markers and "og:type" not in markers:
+        return Extraction(None, "listing page")
+    article = {
+        "url": url,
+        "canonical_url": _canonical(root, url),
+        "site": profile.name,
+        "title": title,
+        "paragraphs": lines,
+        "html": body_html,
+        "date_candidates": published,
+        "modified_candidates": modified,
+        "author_hint": _first_text(root, profile.author) or _ld_name(ld.get("author")),
+        "source_hint": _first_text(root, profile.source),
+        "extraction": layer,
+    }
+    return Extraction(article, "article")

@@ -1,0 +1,53 @@
+"""Scrapy settings for malinews crawls: polite by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapers.config import Config
+
+BOT_NAME = "malinews"
+SPIDER_MODULES = ["scrapers.spiders"]
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,
+    "pipelines.boilerplate.BoilerplatePipeline": 200,
+    "pipelines.dates.DatePipeline": 300,
+    "pipelines.dedupe.DedupePipeline": 400,
+    "pipelines.keywords.KeywordsPipeline": 500,
+    "pipelines.store.StorePipeline": 600,
+    "pipelines.export.ExportPipeline": 700,
+}
+
+
+def crawl_settings(config: Config, **overrides: Any) -> dict[str, Any]:
+    """Settings of one site crawl from the config ([crawl] table)."""
+    crawl = config.crawl
+    settings: dict[str, Any] = {
+        "BOT_NAME": BOT_NAME,
+        "SPIDER_MODULES": SPIDER_MODULES,
+        "TWISTED_REACTOR": TWISTED_REACTOR,
+        "ITEM_PIPELINES": ITEM_PIPELINES,
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "CONCURRENT_REQUESTS": 8,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_host,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": crawl.download_delay > 0,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 1.0),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "CLOSESPIDER_PAGECOUNT": crawl.max_pages,
+        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_TIMES": 2,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "REDIRECT_MAX_TIMES": 5,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "INFO",
+        "MALINEWS_CONFIG": config,
+    }
+    settings.update(overrides)
+    return settings

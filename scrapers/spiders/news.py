@@ -1,0 +1,200 @@
+"""The one profile-driven spider: feeds and listing pages -> article pages -> raw articles."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from pipelines.store import Store
+from pipelines.urls import canonical_url
+from scrapers import discovery
+from scrapers.config import Config, load_config
+from scrapers.extract import extract_article
+from scrapers.html import decode_html, parse_html
+from scrapers.profiles import SiteProfile
+
+STAT = "malinews/"
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one configured site. Spider arguments: `site` (name) and `config` (path)."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        site: SiteProfile | str,
+        config: Config | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.site = site if isinstance(site, SiteProfile) else None
+        self._site_name = site if isinstance(site, str) else None
+        self._config = config
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        config = spider._config or crawler.settings.get("MALINEWS_CONFIG")
+        if isinstance(config, str) or config is None:
+            config = load_config(config or "malinews.toml")
+        spider.config = config
+        if spider.site is None:
+            spider.site = config.site(spider._site_name)
+        spider.name = spider.site.name
+        spider.store = Store(config.output_dir)
+        spider.known = spider.store.known_urls()
+        spider.started_at = datetime.now(UTC)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    def _closed(self, reason: str) -> None:
+        self.store.close()
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(STAT + key, n)
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _conditional(self, url: str, callback: Any, **meta: Any) -> scrapy.Request:
+        """A feed or listing request: always fetched, with ETag / Last-Modified validators."""
+        etag, modified = self.store.validators(url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            dont_filter=True,
+            priority=10,
+            meta={"handle_httpstatus_list": [304], **meta},
+        )
+
+    def _article_request(self, url: str, feed_date: str | None = None) -> scrapy.Request | None:
+        if canonical_url(url) in self.known:
+            self.count("skipped_known")
+            return None
+        return scrapy.Request(
+            url, callback=self.parse_article, errback=self.on_error, meta={"feed_date": feed_date}
+        )
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        origins: dict[str, None] = {}
+        for url in self.site.start_urls:
+            parts = urlsplit(url)
+            origins[f"{parts.scheme}://{parts.netloc}/"] = None
+            yield self._conditional(url, self.parse_listing, page=1)
+        for origin in origins:
+            for feed in self.site.feeds:
+                yield self._conditional(urljoin(origin, feed), self.parse_feed, optional=True)
+            if not self.site.builtin:
+                yield scrapy.Request(
+                    urljoin(origin, "/robots.txt"),
+                    callback=self.parse_robots,
+                    errback=self.on_error,
+                    meta={"optional": True},
+                )
+
+    def _remember(self, response: Response) -> None:
+        self.store.save_validators(
+            response.url,
+            _header(response, "ETag"),
+            _header(response, "Last-Modified"),
+        )
+
+    # -- callbacks ------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            self.count("not_modified")
+            return
+        self._remember(response)
+        html = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        root = parse_html(html)
+        if root is None:
+            self.count("empty_pages")
+            return
+        extraction = extract_article(html, response.url, self.site)
+        if extraction.article is not None:
+            yield self._item(extraction.article)
+        for feed in discovery.feed_links(root, response.url):
+            yield self._conditional(feed, self.parse_feed, optional=True)
+        for link in discovery.candidate_article_links(root, response.url, self.site):
+            request = self._article_request(link)
+            if request is not None:
+                yield request
+        page = response.meta.get("page", 1)
+        following = discovery.next_page(root, response.url, self.site)
+        if following and page < self.site.max_pages:
+            yield self._conditional(following, self.parse_listing, page=page + 1)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            self.count("not_modified")
+            return
+        entries = discovery.feed_entries(response.body, response.url)
+        if entries is None:
+            self.count("feed_unreadable")
+            return
+        self._remember(response)
+        self.count("feeds_read")
+        if discovery.is_sitemap_index(response.body):
+            for entry in entries[:20]:
+                yield self._conditional(entry.url, self.parse_feed, optional=True)
+            return
+        for entry in entries:
+            request = self._article_request(entry.url, entry.published or None)
+            if request is not None:
+                yield request
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        for sitemap in discovery.sitemaps_from_robots(response.text, response.url)[:5]:
+            yield self._conditional(sitemap, self.parse_feed, optional=True)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        html = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        extraction = extract_article(
+            html, response.url, self.site, feed_date=response.meta.get("feed_date")
+        )
+        if extraction.article is None:
+            self.count("not_article")
+            self.logger.debug("%s: not an article (%s)", response.url, extraction.reason)
+            return
+        yield self._item(extraction.article)
+
+    def _item(self, article: dict[str, Any]) -> dict[str, Any]:
+        article["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        if article["extraction"] != "profile":
+            self.count(f"extraction_{article['extraction']}")
+        return article
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        if request.meta.get("optional") and response is not None and response.status == 404:
+            self.count("feed_missing")
+            return
+        self.count("errors")
+        if response is not None:
+            self.count(f"http_{response.status}")
+            problem = f"HTTP {response.status}"
+        else:
+            problem = failure.getErrorMessage() or failure.type.__name__
+            self.count(f"error_{failure.type.__name__}")
+        self.logger.warning("%s: %s", request.url, problem)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,112 @@
+"""Config loading: valid files load, every mistake is one line naming the file and key, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scrapers.config import ConfigError, load_config, parse_interval
+from tests.conftest import REPO, run_cli
+
+MINIMAL = '[[sites]]\nname = "bamada"\nstart_urls = ["https://bamada.net/"]\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "malinews.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_config_loads_with_builtin_profiles_and_rules() -> None:
+    config = load_config(REPO / "malinews.toml")
+    assert [s.name for s in config.sites] == ["bamada", "maliweb", "maliactu"]
+    assert config.site("maliweb").body == "div.td-post-content"
+    assert config.site("maliactu").interval == 1800
+    assert "bamex" in [r.name for r in config.alerts]
+    assert config.output_dir == REPO / "output"
+
+
+def test_a_site_with_name_and_start_urls_alone_is_valid(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path, '[[sites]]\nname = "jdm"\nstart_urls = ["https://www.journaldumali.com/"]\n'
+        )
+    )
+    site = config.site("jdm")
+    assert site.start_urls == ("https://www.journaldumali.com/",)
+    assert not site.builtin and site.body is None
+
+
+def test_site_keys_override_the_builtin_profile(tmp_path: Path) -> None:
+    text = (
+        MINIMAL + 'interval = "2h"\nboilerplate = ["Publicité"]\n[sites.selectors]\nbody = "main"\n'
+    )
+    site = load_config(write(tmp_path, text)).site("bamada")
+    assert site.interval == 7200
+    assert site.body == "main"
+    assert site.boilerplate[-1] == "Publicité"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[[sites]\nname=", "invalid TOML"),
+        (MINIMAL + "colour = 3\n", "sites[0].colour: unknown key"),
+        ("[outptu]\ndir='x'\n" + MINIMAL, "outptu: unknown key"),
+        (MINIMAL + MINIMAL, "sites[1].name: duplicate site name 'bamada'"),
+        ('[[sites]]\nname = "Bad Name"\n', "sites[0].name: 'Bad Name' must match"),
+        ('[[sites]]\nname = "x"\n', "sites[0].start_urls: missing"),
+        ('[[sites]]\nname = "x"\nstart_urls = ["ftp://a"]\n', "sites[0].start_urls[0]: not an"),
+        (
+            '[[sites]]\nname = "x"\nstart_urls = "https://a/"\n',
+            "sites[0].start_urls: expected a list",
+        ),
+        (MINIMAL + 'interval = "often"\n', "sites[0].interval: invalid duration 'often'"),
+        ('[crawl]\ninterval = "0s"\n' + MINIMAL, "crawl.interval: invalid duration"),
+        ("[crawl]\nconcurrent_per_host = 50\n" + MINIMAL, "crawl.concurrent_per_host"),
+        ('[crawl]\nobey_robots = "yes"\n' + MINIMAL, "crawl.obey_robots: expected true or false"),
+        (MINIMAL + '[[alerts]]\nname = "r"\nkeywords = [""]\n', "alerts[0]"),
+        (
+            MINIMAL + '[[alerts]]\nname = "r"\nkeywords = ["x"]\nsites = ["nope"]\n',
+            "alerts[0].sites: unknown site 'nope'",
+        ),
+        ("", "sites: no enabled site"),
+    ],
+)
+def test_config_mistakes_are_one_clear_line(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert expected in message
+    assert message.startswith(str(path) if "TOML" in message else "malinews.toml")
+    assert "\n" not in message
+
+
+def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("15m", 900), ("30s", 30), ("2h", 7200), (45, 45)])
+def test_intervals(value: object, seconds: float) -> None:
+    assert parse_interval(value) == seconds
+
+
+def test_cli_reports_config_errors_without_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + MINIMAL)
+    result = run_cli("crawl", "--config", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "malinews: error: malinews.toml: sites[1].name: duplicate site name 'bamada'"
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+    missing = run_cli("crawl", "--config", str(tmp_path / "absent.toml"))
+    assert missing.returncode == 2 and "file not found" in missing.stderr
+
+
+def test_every_command_has_help() -> None:
+    for command in ("crawl", "demo", "extract", "export"):
+        result = run_cli(command, "--help")
+        assert result.returncode == 0 and "usage: malinews" in result.stdout
