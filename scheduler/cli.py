@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scrapers.config import DEFAULT_CONFIG, Config, ConfigError, load_config
+from scrapers.config import DEFAULT_CONFIG, Config, ConfigError, load_config, parse_interval
 
 EXIT_USAGE = 2
 
@@ -39,9 +40,75 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     config = _config(args)
     results = run_crawls(config, config.select(args.site), LOG_LEVEL=args.log_level)
-    print(format_summary(results))
-    print(f"output: {config.output_dir}")
+    if args.json:
+        print(json.dumps([{"site": r.site, **r.row()} for r in results]))
+    else:
+        print(format_summary(results))
+        print(f"output: {config.output_dir}")
     return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from scheduler.run import Monitor
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    return Monitor(_config(args)).run()
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from pipelines.store import Store
+    from scheduler.outbox import recent_alerts
+
+    config = _config(args)
+    since = None
+    if args.since:
+        since = datetime.now(UTC) - timedelta(seconds=_duration("--since", args.since))
+    store = Store(config.output_dir)
+    try:
+        alerts = recent_alerts(store.conn, rule=args.rule, since=since, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(alerts, ensure_ascii=False, indent=1))
+        return 0
+    for alert in alerts:
+        states = ", ".join(f"{k}: {v}" for k, v in sorted(alert["deliveries"].items()))
+        copies = len(alert.get("copies") or [])
+        print(f"{alert['created_at']}  [{alert['severity']}] {alert['rule']}: {alert['title']}")
+        print(f"    {alert['site']} {alert['url']}  ({copies} copies; {states})")
+    if not alerts:
+        print("no alerts")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipelines.store import Store
+
+    config = _config(args)
+    store = Store(config.output_dir)
+    try:
+        header = f"{'site':<14} {'last crawl':<26} {'pages':>6} {'new':>5} {'errors':>6}"
+        print(f"{header}  last new article")
+        for site in config.sites:
+            crawls = store.crawls(site.name, limit=1)
+            last = crawls[0] if crawls else None
+            stats = last["stats"] if last else {}
+            print(
+                f"{site.name:<14} {(last or {}).get('finished_at') or 'never':<26} "
+                f"{stats.get('downloader/response_count', 0):>6} "
+                f"{stats.get('malinews/new', 0):>5} {stats.get('malinews/errors', 0):>6}  "
+                f"{store.last_article(site.name) or '-'}"
+            )
+    finally:
+        store.close()
+    return 0
+
+
+def _duration(option: str, value: str) -> float:
+    try:
+        return parse_interval(value)
+    except ValueError as exc:
+        raise UserError(f"{option}: {exc}") from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -126,6 +193,9 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "demo": (cmd_demo, "offline demo: crawl bundled sample sites served on 127.0.0.1"),
     "extract": (cmd_extract, "extract one saved page and print the article as JSON"),
     "export": (cmd_export, "write articles.jsonl and feed.json again from the state store"),
+    "run": (cmd_run, "monitor: re-crawl every site on its interval and send alerts"),
+    "alerts": (cmd_alerts, "list recent alerts from the state store"),
+    "status": (cmd_status, "per site: last crawl, its figures, last new article"),
 }
 
 
@@ -138,12 +208,17 @@ def build_parser() -> argparse.ArgumentParser:
         name: sub.add_parser(name, help=text, description=text)
         for name, (_, text) in COMMANDS.items()
     }
-    for name in ("crawl", "export", "extract"):
+    for name in ("crawl", "export", "extract", "run", "alerts", "status"):
         parsers[name].add_argument(
             "--config", default=DEFAULT_CONFIG, help=f"config file (default: {DEFAULT_CONFIG})"
         )
-    for name in ("crawl", "export"):
+    for name in ("crawl", "export", "run", "alerts", "status"):
         parsers[name].add_argument("--output", help="output folder (default: [output] dir)")
+    for name in ("crawl", "alerts"):
+        parsers[name].add_argument("--json", action="store_true", help="print JSON")
+    parsers["alerts"].add_argument("--rule", help="only this rule")
+    parsers["alerts"].add_argument("--since", help="only alerts this recent, e.g. 24h")
+    parsers["alerts"].add_argument("--limit", type=int, default=50, help="at most this many")
     parsers["demo"].add_argument("--output", default="output", help="output folder")
     for name in ("crawl", "demo"):
         parsers[name].add_argument(

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -172,7 +173,7 @@ def _body(
     article_body = ld.get("articleBody")
     if isinstance(article_body, str) and len(article_body) >= MIN_BODY_CHARS:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", article_body) if p.strip()]
-        html = "".join(f"<p>{lxml.html.escape(p)}</p>" for p in paragraphs)
+        html = "".join(f"<p>{html_escape(p)}</p>" for p in paragraphs)
         metadata = lxml.html.fragment_fromstring(html, create_parent="div")
         layers.append(("metadata", metadata))
     layers.append(("generic", _generic_container(root)))

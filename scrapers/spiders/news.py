@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -51,7 +51,7 @@ class NewsSpider(scrapy.Spider):
         spider.name = spider.site.name
         spider.store = Store(config.output_dir)
         spider.known = spider.store.known_urls()
-        spider.started_at = datetime.now(UTC)
+        spider.requested = set()
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
@@ -63,8 +63,12 @@ class NewsSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------------------
 
-    def _conditional(self, url: str, callback: Any, **meta: Any) -> scrapy.Request:
-        """A feed or listing request: always fetched, with ETag / Last-Modified validators."""
+    def _conditional(self, url: str, callback: Any, **meta: Any) -> scrapy.Request | None:
+        """A feed or listing request: fetched on every crawl (once per crawl), with the
+        ETag / Last-Modified validators of the previous crawl."""
+        if url in self.requested:
+            return None
+        self.requested.add(url)
         etag, modified = self.store.validators(url)
         headers = {}
         if etag:
@@ -90,21 +94,29 @@ class NewsSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        origins: dict[str, None] = {}
-        for url in self.site.start_urls:
-            parts = urlsplit(url)
-            origins[f"{parts.scheme}://{parts.netloc}/"] = None
-            yield self._conditional(url, self.parse_listing, page=1)
+        origins = list(dict.fromkeys(urljoin(url, "/") for url in self.site.start_urls))
+        requests = [
+            self._conditional(url, self.parse_listing, page=1) for url in self.site.start_urls
+        ]
         for origin in origins:
-            for feed in self.site.feeds:
-                yield self._conditional(urljoin(origin, feed), self.parse_feed, optional=True)
+            requests += [
+                self._conditional(urljoin(origin, feed), self.parse_feed, optional=True)
+                for feed in self.site.feeds
+            ]
             if not self.site.builtin:
-                yield scrapy.Request(
-                    urljoin(origin, "/robots.txt"),
-                    callback=self.parse_robots,
-                    errback=self.on_error,
-                    meta={"optional": True},
+                robots = urljoin(origin, "/robots.txt")  # for its Sitemap: lines
+                requests.append(
+                    scrapy.Request(
+                        robots,
+                        callback=self.parse_robots,
+                        errback=self.on_error,
+                        dont_filter=True,
+                        meta={"optional": True},
+                    )
                 )
+        for request in requests:
+            if request is not None:
+                yield request
 
     def _remember(self, response: Response) -> None:
         self.store.save_validators(
@@ -128,16 +140,19 @@ class NewsSpider(scrapy.Spider):
         extraction = extract_article(html, response.url, self.site)
         if extraction.article is not None:
             yield self._item(extraction.article)
-        for feed in discovery.feed_links(root, response.url):
-            yield self._conditional(feed, self.parse_feed, optional=True)
-        for link in discovery.candidate_article_links(root, response.url, self.site):
-            request = self._article_request(link)
-            if request is not None:
-                yield request
+        requests = [
+            self._conditional(feed, self.parse_feed, optional=True)
+            for feed in discovery.feed_links(root, response.url)
+        ]
+        requests += [
+            self._article_request(link)
+            for link in discovery.candidate_article_links(root, response.url, self.site)
+        ]
         page = response.meta.get("page", 1)
         following = discovery.next_page(root, response.url, self.site)
         if following and page < self.site.max_pages:
-            yield self._conditional(following, self.parse_listing, page=page + 1)
+            requests.append(self._conditional(following, self.parse_listing, page=page + 1))
+        yield from (r for r in requests if r is not None)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if response.status == 304:
@@ -150,17 +165,17 @@ class NewsSpider(scrapy.Spider):
         self._remember(response)
         self.count("feeds_read")
         if discovery.is_sitemap_index(response.body):
-            for entry in entries[:20]:
-                yield self._conditional(entry.url, self.parse_feed, optional=True)
-            return
-        for entry in entries:
-            request = self._article_request(entry.url, entry.published or None)
-            if request is not None:
-                yield request
+            requests = [
+                self._conditional(e.url, self.parse_feed, optional=True) for e in entries[:20]
+            ]
+        else:
+            requests = [self._article_request(e.url, e.published or None) for e in entries]
+        yield from (r for r in requests if r is not None)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
-        for sitemap in discovery.sitemaps_from_robots(response.text, response.url)[:5]:
-            yield self._conditional(sitemap, self.parse_feed, optional=True)
+        sitemaps = discovery.sitemaps_from_robots(response.text, response.url)[:5]
+        requests = [self._conditional(url, self.parse_feed, optional=True) for url in sitemaps]
+        yield from (r for r in requests if r is not None)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         html = decode_html(response.body, response.headers.get("Content-Type", b"").decode())

@@ -1,0 +1,147 @@
+"""`malinews run`: re-crawl every site on its own interval, until SIGINT or SIGTERM.
+
+Each crawl runs in a child process (`malinews crawl --site NAME`): Twisted's reactor cannot be
+restarted, and a site that crashes its crawl cannot take the others down. APScheduler decides
+when: one job per site (interval with jitter, a first run at start, missed runs coalesced,
+never two crawls of one site at once) and one job that retries pending alert deliveries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from pipelines.store import Store
+from scheduler.crawl import deliver
+from scrapers.config import Config
+
+log = logging.getLogger("malinews.run")
+DELIVERY_INTERVAL = 30.0  # seconds between retries of pending alert deliveries
+STOP_GRACE = 60.0  # seconds a crawl gets to finish after a stop signal
+
+
+class Monitor:
+    """The scheduler and the crawl processes it started."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.children: set[subprocess.Popen[str]] = set()
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        workers = max(1, min(4, len(config.sites)))
+        self.scheduler = BlockingScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(workers)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    def crawl(self, site: str) -> None:
+        """One crawl of one site in a child process; logs its figures."""
+        if self.stopping.is_set():
+            return
+        command = [
+            sys.executable,
+            "-m",
+            "scheduler.cli",
+            "crawl",
+            "--config",
+            str(self.config.path),
+            "--output",
+            str(self.config.output_dir),
+            "--site",
+            site,
+            "--json",
+        ]
+        started = time.monotonic()
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with self.lock:
+            self.children.add(child)
+        try:
+            out, err = child.communicate()
+        finally:
+            with self.lock:
+                self.children.discard(child)
+        duration = time.monotonic() - started
+        if child.returncode != 0:
+            problem = (err.strip().splitlines() or ["no message"])[-1]
+            log.error(
+                "crawl %s failed after %.1fs (exit %s): %s",
+                site,
+                duration,
+                child.returncode,
+                problem,
+            )
+            return
+        rows = json.loads(out.strip().splitlines()[-1])
+        for row in rows:
+            log.info(
+                "crawl %s: %.1fs, %d pages, %d new, %d duplicates, %d alerts, %d errors",
+                row["site"],
+                duration,
+                row["pages"],
+                row["new"],
+                row["duplicates"],
+                row["alerts"],
+                row["errors"],
+            )
+
+    def deliver(self) -> None:
+        """Retry pending alert deliveries (new alerts are sent by the crawl that found them)."""
+        store = Store(self.config.output_dir)
+        try:
+            report = deliver(self.config, store)
+        finally:
+            store.close()
+        if report.delivered or report.failed:
+            log.info("alerts: %d delivered, %d failed", report.delivered, report.failed)
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        """Stop scheduling; let running crawls finish their pipelines (SIGTERM to each)."""
+        if self.stopping.is_set():
+            return
+        log.info("stopping on %s", signal.Signals(signum).name)
+        self.stopping.set()
+        with self.lock:
+            for child in self.children:
+                child.send_signal(signal.SIGTERM)
+        self.scheduler.shutdown(wait=False)
+
+    def run(self) -> int:
+        now = datetime.now(UTC)
+        for site in self.config.sites:
+            self.scheduler.add_job(
+                self.crawl,
+                "interval",
+                args=[site.name],
+                id=f"crawl-{site.name}",
+                seconds=site.interval or self.config.crawl.interval,
+                jitter=self.config.crawl.jitter,
+                next_run_time=now,
+            )
+        self.scheduler.add_job(self.deliver, "interval", id="deliver", seconds=DELIVERY_INTERVAL)
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        log.info("monitoring %d sites; stop with Ctrl-C or SIGTERM", len(self.config.sites))
+        self.scheduler.start()
+        deadline = time.monotonic() + STOP_GRACE
+        while time.monotonic() < deadline:
+            with self.lock:
+                running = list(self.children)
+            if not running:
+                break
+            time.sleep(0.2)
+        with self.lock:
+            for child in self.children:
+                child.kill()
+        log.info("stopped")
+        return 0
