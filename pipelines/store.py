@@ -130,8 +130,13 @@ class Store:
             self.conn.execute("SELECT 1 FROM seen_urls WHERE url=?", (url,)).fetchone() is not None
         )
 
-    def known_urls(self) -> set[str]:
-        return {row[0] for row in self.conn.execute("SELECT url FROM seen_urls")}
+    def known_urls(self) -> dict[str, str | None]:
+        """Every stored URL with the last date its article was published or modified."""
+        rows = self.conn.execute(
+            "SELECT s.url, COALESCE(json_extract(a.record, '$.modified'), a.published) "
+            "FROM seen_urls s JOIN articles a ON a.id = s.article_id"
+        )
+        return dict(rows.fetchall())
 
     def article(self, article_id: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
@@ -396,6 +401,6 @@ class StorePipeline(Stage):
                         "published": record["published"],
                     }
                     outbox.add_copy(store.conn, hit.rule, record["story_id"], copy, now)
-        spider.known.update(item["_urls"])
+        spider.known.update(dict.fromkeys(item["_urls"], record["modified"] or record["published"]))
         self.count("new" if record["revision"] == 1 else "updated")
         return item

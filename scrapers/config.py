@@ -71,8 +71,8 @@ class Config:
         return tuple(self.site(n) for n in names) if names else self.sites
 
 
-def parse_interval(value: object) -> float:
-    """'15m', '30s', '2h' or a number of seconds -> seconds (> 0)."""
+def parse_interval(value: object, *, allow_zero: bool = False) -> float:
+    """'15m', '30s', '2h' or a number of seconds -> seconds (> 0, or ≥ 0 if allowed)."""
     if isinstance(value, bool):
         raise ValueError("expected a duration like '15m', '30s' or '2h'")
     if isinstance(value, int | float):
@@ -82,7 +82,7 @@ def parse_interval(value: object) -> float:
         if not match:
             raise ValueError(f"invalid duration {value!r}: expected like '15m', '30s' or '2h'")
         seconds = float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2]]
-    if seconds <= 0:
+    if seconds < 0 or (seconds == 0 and not allow_zero):
         raise ValueError(f"invalid duration {value!r}: must be positive")
     return seconds
 
@@ -170,7 +170,11 @@ def _crawl_settings(check: _Checker, data: Mapping[str, Any]) -> CrawlSettings:
         interval=check.convert(
             f"{key}.interval", parse_interval, data.get("interval", defaults.interval)
         ),
-        jitter=check.convert(f"{key}.jitter", parse_interval, data.get("jitter", defaults.jitter)),
+        jitter=check.convert(
+            f"{key}.jitter",
+            lambda v: parse_interval(v, allow_zero=True),
+            data.get("jitter", defaults.jitter),
+        ),
         contact=_check_url(
             check, f"{key}.contact", check.get(data, key, "contact", str, defaults.contact)
         ),

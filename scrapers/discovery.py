@@ -43,6 +43,7 @@ class FeedEntry:
     url: str
     title: str = ""
     published: str = ""
+    updated: str = ""  # Atom <updated> or sitemap <lastmod>: when the article last changed
 
 
 def _local(tag: object) -> str:
@@ -84,17 +85,15 @@ def feed_entries(body: bytes, base_url: str) -> list[FeedEntry] | None:
                     or fields.get("date")
                     or fields.get("updated", "")
                 )
-                entries.append(
-                    FeedEntry(urljoin(base_url, link), fields.get("title", ""), published)
-                )
+                title, updated = fields.get("title", ""), fields.get("updated", "")
+                entries.append(FeedEntry(urljoin(base_url, link), title, published, updated))
         return entries
     if kind in ("urlset", "sitemapindex"):
         for node in root:
             fields = {_local(c.tag): squash(c.text) for c in node}
             if fields.get("loc"):
-                entries.append(
-                    FeedEntry(urljoin(base_url, fields["loc"]), "", fields.get("lastmod", ""))
-                )
+                lastmod = fields.get("lastmod", "")
+                entries.append(FeedEntry(urljoin(base_url, fields["loc"]), updated=lastmod))
         return entries
     return None
 

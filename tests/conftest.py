@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -67,3 +68,40 @@ def servers(site_copies: Path) -> Iterator[dict[str, SiteServer]]:
         for server in running.values():
             stack.enter_context(server)
         yield running
+
+
+BAMADA_TEMPLATE = "coton-le-mali-vise-une-production-record-pour-la-campagne-2025-2026"
+
+
+def add_bamada_article(root: Path, slug: str, title: str, paragraphs: list[str]) -> str:
+    """Publish a new article on a served copy of bamada (page + link on the home page).
+
+    Returns its path. The page is the bamada template with a new title and body, so it
+    keeps the site's real boilerplate around the body.
+    """
+    site = root / "bamada"
+    page = (site / BAMADA_TEMPLATE / "index.html").read_text(encoding="utf-8")
+    page = page.replace(BAMADA_TEMPLATE, slug)
+    page = re.sub(r'(<h1 class="entry-title">).*?(</h1>)', rf"\g<1>{title}\g<2>", page)
+    body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
+    page = re.sub(
+        r"(Suivez-nous sur Facebook pour ne rien rater de l'actualité malienne</a></strong></p>)"
+        r".*?(<p><strong>)",
+        lambda m: m[1] + "\n" + body + m[2],
+        page,
+        count=1,
+        flags=re.S,
+    )
+    (site / slug).mkdir()
+    (site / slug / "index.html").write_text(page, encoding="utf-8")
+    index = site / "index.html"
+    teaser = (
+        f'<article><header class="entry-header"><h2 class="entry-title">'
+        f'<a href="https://bamada.net/{slug}" rel="bookmark">{title}</a></h2></header></article>'
+    )
+    home = index.read_text(encoding="utf-8").replace(
+        '<main id="main" class="site-main" role="main">',
+        '<main id="main" class="site-main" role="main">' + teaser,
+    )
+    index.write_text(home, encoding="utf-8")
+    return f"/{slug}"

@@ -12,6 +12,7 @@ from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from pipelines.dates import parse_date
 from pipelines.store import Store
 from pipelines.urls import canonical_url
 from scrapers import discovery
@@ -85,13 +86,30 @@ class NewsSpider(scrapy.Spider):
             meta={"handle_httpstatus_list": [304], **meta},
         )
 
-    def _article_request(self, url: str, feed_date: str | None = None) -> scrapy.Request | None:
-        if canonical_url(url) in self.known:
+    def _article_request(
+        self, url: str, feed_date: str | None = None, updated: str | None = None
+    ) -> scrapy.Request | None:
+        """An article request, unless the URL is stored and not updated since."""
+        key = canonical_url(url)
+        revisit = key in self.known and self._updated_since(updated, self.known[key])
+        if key in self.known and not revisit:
             self.count("skipped_known")
             return None
         return scrapy.Request(
-            url, callback=self.parse_article, errback=self.on_error, meta={"feed_date": feed_date}
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            dont_filter=revisit,
+            meta={"feed_date": feed_date},
         )
+
+    def _updated_since(self, updated: str | None, stored: str | None) -> bool:
+        """True when a feed or sitemap says the article changed after the stored date."""
+        if not updated or not stored:
+            return False
+        now = datetime.now(UTC)
+        changed = parse_date(updated, now=now)
+        return changed is not None and changed > datetime.fromisoformat(stored)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         origins = list(dict.fromkeys(urljoin(url, "/") for url in self.site.start_urls))
@@ -169,7 +187,10 @@ class NewsSpider(scrapy.Spider):
                 self._conditional(e.url, self.parse_feed, optional=True) for e in entries[:20]
             ]
         else:
-            requests = [self._article_request(e.url, e.published or None) for e in entries]
+            requests = [
+                self._article_request(e.url, e.published or None, e.updated or None)
+                for e in entries
+            ]
         yield from (r for r in requests if r is not None)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:

@@ -1,0 +1,90 @@
+"""Incremental crawls and revisions, through real crawls of a served copy of bamada."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from scheduler.demo import SiteServer, site_origin
+from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli
+
+ARTICLE_PATHS = {
+    "/" + p.name
+    for p in (Path(__file__).resolve().parents[1] / "scrapers" / "demo_sites" / "bamada").iterdir()
+    if p.is_dir() and (p / "index.html").exists() and p.name not in ("page", "feed", "comments")
+}
+
+
+def generic_config(tmp_path: Path, server: SiteServer) -> Path:
+    """bamada configured by its start URL alone (no built-in profile)."""
+    path = tmp_path / "malinews.toml"
+    path.write_text(
+        '[output]\ndir = "out"\n[crawl]\ndownload_delay = 0\nautothrottle = false\n'
+        f'[[sites]]\nname = "bamadaweb"\nstart_urls = ["{server.url}/"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def write_sitemap(site: Path, lastmods: dict[str, str]) -> None:
+    urls = "".join(
+        f"<url><loc>https://bamada.net{path}</loc><lastmod>{lastmod}</lastmod></url>"
+        for path, lastmod in lastmods.items()
+    )
+    (site / "wp-sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
+        encoding="utf-8",
+    )
+    robots = site / "robots.txt"
+    robots.write_text(
+        robots.read_text() + "\nSitemap: https://bamada.net/wp-sitemap.xml\n", encoding="utf-8"
+    )
+
+
+def test_recrawl_with_nothing_new_requests_no_article_page(
+    tmp_path: Path, site_copies: Path
+) -> None:
+    with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        first = run_cli("crawl", "--config", str(config))
+        assert first.returncode == 0, first.stderr
+        fetched_first = [p for p in server.requests if p in ARTICLE_PATHS]
+        server.requests.clear()
+        second = run_cli("crawl", "--config", str(config))
+        assert second.returncode == 0, second.stderr
+        fetched_second = list(server.requests)
+    articles = read_jsonl(tmp_path / "out" / "articles.jsonl")
+    assert len(articles) == len(ARTICLE_PATHS) == len(set(fetched_first))
+    assert not [p for p in fetched_second if p in ARTICLE_PATHS], fetched_second
+    assert len(fetched_second) <= 5  # robots (twice: Scrapy's and ours), home, feed, sitemap
+    summary = second.stdout.splitlines()[1].split()
+    assert summary[0] == "bamadaweb" and summary[2] == "0"  # no new article
+
+
+def test_a_changed_article_becomes_a_revision(tmp_path: Path, site_copies: Path) -> None:
+    site = site_copies / "bamada"
+    write_sitemap(site, {f"/{BAMADA_TEMPLATE}": "2025-12-11T09:00:00+00:00"})
+    with SiteServer(site, site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        page = site / BAMADA_TEMPLATE / "index.html"
+        html = page.read_text(encoding="utf-8")
+        page.write_text(
+            html.replace("700 000 tonnes", "750 000 tonnes, selon une estimation révisée,"),
+            encoding="utf-8",
+        )
+        write_sitemap(site, {f"/{BAMADA_TEMPLATE}": "2025-12-17T09:00:00+00:00"})
+        server.requests.clear()
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        refetched = [p for p in server.requests if p in ARTICLE_PATHS]
+    assert refetched == [f"/{BAMADA_TEMPLATE}"]
+    records = [r for r in read_jsonl(tmp_path / "out" / "articles.jsonl") if "coton" in r["url"]]
+    assert [r["revision"] for r in records] == [1, 2]
+    assert records[0]["id"] == records[1]["id"]
+    assert "750 000 tonnes" in records[1]["text"] and "700 000" in records[0]["text"]
+    assert records[1]["modified"] is not None
+    db = sqlite3.connect(tmp_path / "out" / "malinews.sqlite3")
+    rows = db.execute("SELECT revision FROM articles WHERE url LIKE '%coton%'").fetchall()
+    revisions = db.execute("SELECT COUNT(*) FROM revisions WHERE id=?", (records[0]["id"],))
+    assert rows == [(2,)] and revisions.fetchone()[0] == 2
