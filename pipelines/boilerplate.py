@@ -92,6 +92,7 @@ _GLUED_IMAGE = re.compile(
 )
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _TWITTER_PIC = re.compile(r"\s*pic\.twitter\.com/\S+")
+_EXTERNAL_LINK = re.compile(r"\s*\(link is external\)")  # Drupal link marker in copied UN texts
 _RESIDUE_LINE = re.compile(r"^(?:@\w+:?|\d{1,5}|https?://\S+)$")
 
 _SOURCE_LINE = re.compile(r"^\s*Source\s*:\s*(.+)$", re.IGNORECASE)
@@ -232,8 +233,9 @@ class _Work:
 
 
 def _cut_residue(work: _Work, i: int) -> None:
-    """Cut glued image names, markdown heading marks and pic.twitter.com links from a paragraph."""
-    for pattern in (_GLUED_IMAGE, _MARKDOWN_HEADING, _TWITTER_PIC):
+    """Cut glued image names, markdown heading marks, pic.twitter.com links and "(link is
+    external)" markers from a paragraph."""
+    for pattern in (_GLUED_IMAGE, _MARKDOWN_HEADING, _TWITTER_PIC, _EXTERNAL_LINK):
         line = work.text[i] or ""
         found = pattern.search(line)
         if found:

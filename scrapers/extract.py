@@ -228,6 +228,8 @@ def _date_candidates(
 def _in_chrome(element: lxml.html.HtmlElement) -> bool:
     """True inside the page header, footer, navigation or a sidebar."""
     for ancestor in element.iterancestors():
+        if ancestor.tag in ("body", "html"):  # body classes describe the layout, not chrome
+            break
         if ancestor.tag in ("footer", "nav", "aside"):
             return True
         if ancestor.tag == "header" and next(ancestor.iterancestors("article"), None) is None:
