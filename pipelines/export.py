@@ -15,6 +15,7 @@ from pipelines.store import Store
 ARTICLES = "articles.jsonl"
 FEED = "feed.json"
 FEED_SIZE = 100
+TAIL_BYTES = 1 << 20  # how far back a crash can have left an unmarked record
 
 
 def append_lines(path: Path, records: list[dict[str, Any]]) -> None:
@@ -40,10 +41,39 @@ def repair_tail(path: Path) -> None:
         handle.truncate(data.rfind(b"\n") + 1)
 
 
-def export_pending(store: Store, output_dir: Path) -> int:
-    """Append every stored revision not yet in articles.jsonl; returns how many."""
+def _tail_records(path: Path, size: int = TAIL_BYTES) -> list[dict[str, Any]]:
+    """The whole records in the last `size` bytes of a JSON Lines file."""
+    if not path.exists():
+        return []
+    offset = max(0, path.stat().st_size - size)
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        lines = handle.read().split(b"\n")
+    records = []
+    for line in lines[1:] if offset else lines:  # the first line may start mid-record
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue
+    return records
+
+
+def export_pending(store: Store, output_dir: Path, *, after_crash: bool = False) -> int:
+    """Append every stored revision not yet in articles.jsonl; returns how many.
+
+    Each record is appended after the store committed it, then marked exported. A crash between
+    the two leaves a record in the file but unmarked: `after_crash` (at the start of a crawl)
+    first marks the records found at the end of the file, so no line is ever written twice.
+    """
     path = output_dir / ARTICLES
-    repair_tail(path)
+    if after_crash:
+        repair_tail(path)
+        with store.transaction():
+            store.mark_exported(
+                r
+                for r in _tail_records(path)
+                if isinstance(r, dict) and {"id", "revision"} <= r.keys()
+            )
     records = store.unexported()
     append_lines(path, records)
     with store.transaction():
@@ -112,7 +142,7 @@ class ExportPipeline(Stage):
     """Append each stored article to articles.jsonl; rebuild feed.json at the end."""
 
     def open_spider(self) -> None:
-        export_pending(self.spider.store, self.spider.config.output_dir)
+        export_pending(self.spider.store, self.spider.config.output_dir, after_crash=True)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         export_pending(self.spider.store, self.spider.config.output_dir)

@@ -48,10 +48,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return 0
 
 
+def _monitor_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from scheduler.run import Monitor
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    _monitor_logging()
     return Monitor(_config(args)).run()
 
 
@@ -113,17 +118,24 @@ def _duration(option: str, value: str) -> float:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from scheduler.crawl import format_summary, run_crawls
-    from scheduler.demo import demo_config, demo_servers
+    from scheduler.demo import demo_config_text, demo_servers
+    from scheduler.run import Monitor
 
     output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
     servers = demo_servers()
     with ExitStack() as stack:
         for server in servers.values():
             stack.enter_context(server)
-        config = demo_config(servers, output)
+        config_path = output / "demo.toml"
+        config_path.write_text(demo_config_text(servers, output), encoding="utf-8")
+        config = load_config(config_path)
         print("Serving the bundled sample sites on 127.0.0.1:")
         for name, server in servers.items():
             print(f"  {name:<10} {server.url}/")
+        if args.run:
+            _monitor_logging()
+            return Monitor(config).run()
         results = run_crawls(config, config.sites, LOG_LEVEL=args.log_level)
     print()
     print(format_summary(results))
@@ -180,7 +192,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             (config.output_dir / ARTICLES).unlink(missing_ok=True)
             with store.transaction():
                 store.conn.execute("UPDATE articles SET exported_revision = 0")
-        count = export_pending(store, config.output_dir)
+        count = export_pending(store, config.output_dir, after_crash=True)
         feed = write_feed(store, config.output_dir)
     finally:
         store.close()
@@ -220,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["alerts"].add_argument("--since", help="only alerts this recent, e.g. 24h")
     parsers["alerts"].add_argument("--limit", type=int, default=50, help="at most this many")
     parsers["demo"].add_argument("--output", default="output", help="output folder")
+    parsers["demo"].add_argument(
+        "--run", action="store_true", help="keep monitoring the sample sites (malinews run)"
+    )
     for name in ("crawl", "demo"):
         parsers[name].add_argument(
             "--log-level", default="WARNING", help="Scrapy log level (default: WARNING)"

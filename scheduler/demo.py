@@ -6,15 +6,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import threading
-import tomllib
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from scrapers.config import Config, parse_config
 from scrapers.profiles import BUILTIN
 
 DEMO_SITES_DIR = Path(__file__).resolve().parent.parent / "scrapers" / "demo_sites"
@@ -100,12 +100,15 @@ class SiteServer:
         return Handler
 
 
-def demo_config(servers: dict[str, SiteServer], output_dir: Path) -> Config:
-    """The demo config (scheduler/demo.toml) pointed at the local servers."""
-    data = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
-    for site in data["sites"]:
-        site["start_urls"] = [servers[site["name"]].url + "/"]
-    return parse_config(data, DEMO_CONFIG, output_dir)
+def demo_config_text(servers: dict[str, SiteServer], output_dir: Path) -> str:
+    """scheduler/demo.toml with each site's start URL set to its local server."""
+    lines = [f"[output]\ndir = {json.dumps(str(output_dir.resolve()))}"]
+    for line in DEMO_CONFIG.read_text(encoding="utf-8").splitlines():
+        lines.append(line)
+        name = re.fullmatch(r'name = "([a-z0-9_-]+)"', line.strip())
+        if name and name[1] in servers:
+            lines.append(f'start_urls = ["{servers[name[1]].url}/"]')
+    return "\n".join(lines) + "\n"
 
 
 def demo_servers(root: Path = DEMO_SITES_DIR) -> dict[str, SiteServer]:
