@@ -274,7 +274,9 @@ def _file_channel(table: _Table, digest: str | None, output_dir: Path) -> FileCh
 
 
 def _webhook_channel(table: _Table, digest: str | None, output_dir: Path) -> WebhookChannel:
-    url = table.get("url", str)
+    if ("url" in table.data) == ("url_env" in table.data):
+        raise table.error("url", "give either url or url_env (a variable holding the URL)")
+    url = table.env("url_env") or table.get("url", str)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise table.error("url", "expected an http:// or https:// URL")
@@ -311,6 +313,6 @@ def _ssl_context(table: _Table, cafile: str) -> ssl.SSLContext:
 _BUILDERS = {"file": _file_channel, "webhook": _webhook_channel, "email": _email_channel}
 _TYPE_KEYS = {
     "file": {"path"},
-    "webhook": {"url", "secret_env"},
+    "webhook": {"url", "url_env", "secret_env"},
     "email": {"host", "port", "starttls", "from", "to", "username_env", "password_env", "cafile"},
 }

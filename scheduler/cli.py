@@ -109,6 +109,20 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sites(args: argparse.Namespace) -> int:
+    from scrapers.profiles import BUILTIN
+
+    config = load_config(args.config) if Path(args.config).exists() else None
+    configured = {site.name: site for site in config.sites} if config else {}
+    print(f"{'site':<14} {'profile':<9} {'uses':<22} start URL")
+    for name, site in {**BUILTIN, **configured}.items():
+        kind = "built-in" if site.builtin else "generic"
+        where = "configured" if name in configured else "available"
+        uses = ", ".join(site.uses)
+        print(f"{name:<14} {kind:<9} {uses:<22} {site.start_urls[0]}  ({where})")
+    return 0
+
+
 def _duration(option: str, value: str) -> float:
     try:
         return parse_interval(value)
@@ -208,6 +222,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "run": (cmd_run, "monitor: re-crawl every site on its interval and send alerts"),
     "alerts": (cmd_alerts, "list recent alerts from the state store"),
     "status": (cmd_status, "per site: last crawl, its figures, last new article"),
+    "sites": (cmd_sites, "list the site profiles and what each reads (feed, listing, sitemap)"),
 }
 
 
@@ -220,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
         name: sub.add_parser(name, help=text, description=text)
         for name, (_, text) in COMMANDS.items()
     }
-    for name in ("crawl", "export", "extract", "run", "alerts", "status"):
+    for name in ("crawl", "export", "extract", "run", "alerts", "status", "sites"):
         parsers[name].add_argument(
             "--config", default=DEFAULT_CONFIG, help=f"config file (default: {DEFAULT_CONFIG})"
         )

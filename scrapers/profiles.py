@@ -239,5 +239,12 @@ BUILTIN: dict[str, SiteProfile] = {
 
 
 def generic_profile(name: str, start_urls: tuple[str, ...]) -> SiteProfile:
-    """Profile of a site known only by its start URLs: feeds by autodiscovery and `/feed/`."""
-    return SiteProfile(name=name, start_urls=start_urls, feeds=("/feed/",), drop=WORDPRESS_DROP)
+    """Profile of a site known only by its start URLs: feeds (autodiscovery and `/feed/`),
+    the sitemaps named in robots.txt, and its listing pages."""
+    return SiteProfile(
+        name=name,
+        start_urls=start_urls,
+        feeds=("/feed/",),
+        drop=WORDPRESS_DROP,
+        uses=("feed", "sitemap", "listing"),
+    )

@@ -409,7 +409,7 @@ EMAIL = {"type": "email", "host": "smtp.example.org", "from": "a@b.ml", "to": "c
     [
         ({"type": "sms"}, "channels.x.type: unknown type 'sms'"),
         ({"url": "https://hooks.example.org/x"}, "channels.x.type: missing"),
-        ({"type": "webhook"}, "channels.x.url: missing"),
+        ({"type": "webhook"}, "channels.x.url: give either url or url_env"),
         ({**WEBHOOK, "url": "hooks.example.org/x"}, "channels.x.url: expected an http://"),
         ({**WEBHOOK, "token": "abc"}, "channels.x.token: unknown key"),
         ({**WEBHOOK, "digest": "weekly"}, "channels.x.digest: expected hourly or daily"),
@@ -450,3 +450,14 @@ def test_missing_password_variable_is_named_without_leaking_values(tmp_path, mon
 def test_the_builtin_channel_name_is_reserved(tmp_path):
     with pytest.raises(ValueError, match="channels.jsonl: name reserved"):
         build_channels({"jsonl": {"type": "file", "path": "x.jsonl"}}, output_dir=tmp_path)
+
+
+def test_webhook_url_can_come_from_the_environment(tmp_path, monkeypatch) -> None:
+    """A Slack-style URL holds a token: it may live in an environment variable."""
+    monkeypatch.setenv("MALINEWS_TEST_HOOK", "https://hooks.example.org/T0/B0/secret-token")
+    channels = build_channels(
+        {"team": {"type": "webhook", "url_env": "MALINEWS_TEST_HOOK"}}, output_dir=tmp_path
+    )
+    assert "secret-token" not in repr(channels["team"])
+    with pytest.raises(ValueError, match="channels.team.url: give either url or url_env"):
+        build_channels({"team": {"type": "webhook"}}, output_dir=tmp_path)

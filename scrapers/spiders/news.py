@@ -121,7 +121,7 @@ class NewsSpider(scrapy.Spider):
                 self._conditional(urljoin(origin, feed), self.parse_feed, optional=True)
                 for feed in self.site.feeds
             ]
-            if not self.site.builtin:
+            if "sitemap" in self.site.uses:
                 robots = urljoin(origin, "/robots.txt")  # for its Sitemap: lines
                 requests.append(
                     scrapy.Request(
