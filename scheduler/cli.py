@@ -22,7 +22,14 @@ class UserError(Exception):
 
 
 def _config(args: argparse.Namespace) -> Config:
+    """The config, with its output folder writable and its alert channels usable."""
+    from scheduler.channels import build_channels
+
     config = load_config(args.config, getattr(args, "output", None))
+    try:
+        build_channels(config.channels, output_dir=config.output_dir)
+    except ValueError as exc:
+        raise ConfigError(f"{config.path.name}: {exc}") from None
     try:
         config.output_dir.mkdir(parents=True, exist_ok=True)
         probe = config.output_dir / ".write-test"

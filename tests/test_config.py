@@ -110,3 +110,14 @@ def test_every_command_has_help() -> None:
     for command in ("crawl", "demo", "extract", "export"):
         result = run_cli(command, "--help")
         assert result.returncode == 0 and "usage: malinews" in result.stdout
+
+
+def test_channel_mistakes_are_refused_at_start(tmp_path: Path) -> None:
+    text = MINIMAL + '[channels.equipe]\ntype = "webhook"\nurl = "https://h.example/x"\n'
+    text += 'secret_env = "MALINEWS_UNSET_VARIABLE_FOR_TEST"\n'
+    result = run_cli("crawl", "--config", str(write(tmp_path, text)))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "malinews: error: malinews.toml: channels.equipe.secret_env: "
+        "environment variable MALINEWS_UNSET_VARIABLE_FOR_TEST is not set or empty"
+    )
