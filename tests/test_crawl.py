@@ -156,6 +156,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     result = run_cli("demo", "--output", str(out))
     assert result.returncode == 0, result.stderr
     return {
+        "out": out,
         "stdout": result.stdout,
         "articles": read_jsonl(out / "articles.jsonl"),
         "alerts": read_jsonl(out / "alerts.jsonl"),
@@ -353,3 +354,20 @@ def test_seeds_come_out_clean_through_extract(tmp_path: Path, site: str) -> None
     assert bamex["author"] == "F. Sissoko" and bamex["source"] == paper
     assert bamex["text"].endswith("délégations officielles de haut niveau.")
     assert "bamex" in bamex["keyword_hits"]
+
+
+def test_alerts_status_and_sites_commands_read_the_store(demo: dict[str, Any]) -> None:
+    out = str(demo["out"])
+    listed = run_cli("alerts", "--output", out, "--rule", "bamex", "--json")
+    assert listed.returncode == 0, listed.stderr
+    alerts = json.loads(listed.stdout)
+    assert {a["rule"] for a in alerts} == {"bamex"}
+    assert len(alerts) == len([a for a in demo["alerts"] if a["rule"] == "bamex"])
+    assert all(set(a["deliveries"].values()) == {"delivered"} for a in alerts)
+    status = run_cli("status", "--output", out)
+    assert status.returncode == 0
+    rows = {line.split()[0]: line.split() for line in status.stdout.splitlines()[1:]}
+    assert set(rows) == {"bamada", "maliweb", "maliactu"}
+    assert rows["bamada"][3] == "6" and rows["bamada"][4] == "0"  # new, errors
+    sites = run_cli("sites")
+    assert sites.returncode == 0 and "maliweb" in sites.stdout and "feed" in sites.stdout
