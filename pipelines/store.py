@@ -78,6 +78,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX crawls_site ON crawls(site, finished_at);
     """
     + outbox.SCHEMA,
+    # 2: per-site health after each crawl (scheduler/health.py)
+    """
+    CREATE TABLE site_health (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        health TEXT NOT NULL,
+        problems TEXT NOT NULL
+    );
+    CREATE INDEX site_health_site ON site_health(site, id);
+    """,
 )
 
 
@@ -346,6 +357,29 @@ class Store:
             (site, limit),
         )
         return [{"started_at": r[0], "finished_at": r[1], "stats": json.loads(r[2])} for r in rows]
+
+    def articles_crawled(self, site: str, since: str) -> list[dict[str, Any]]:
+        """Records of a site's articles stored at or after `since` (ISO time)."""
+        rows = self.conn.execute(
+            "SELECT record FROM articles WHERE site=? AND crawled_at>=?", (site, since)
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def health_history(self, site: str, limit: int) -> list[tuple[dict[str, Any], dict[str, str]]]:
+        """The site's last health records, newest first: (health, active problems)."""
+        rows = self.conn.execute(
+            "SELECT health, problems FROM site_health WHERE site=? ORDER BY id DESC LIMIT ?",
+            (site, limit),
+        )
+        return [(json.loads(h), json.loads(p)) for h, p in rows]
+
+    def save_health(
+        self, site: str, finished_at: str, health: dict[str, Any], problems: dict[str, str]
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO site_health (site, finished_at, health, problems) VALUES (?,?,?,?)",
+            (site, finished_at, json.dumps(health), json.dumps(problems)),
+        )
 
     def last_article(self, site: str) -> str | None:
         row = self.conn.execute(

@@ -100,16 +100,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     store = Store(config.output_dir)
     try:
         header = f"{'site':<14} {'last crawl':<26} {'pages':>6} {'new':>5} {'errors':>6}"
-        print(f"{header}  last new article")
+        print(f"{header}  {'last new article':<26} problems")
         for site in config.sites:
             crawls = store.crawls(site.name, limit=1)
             last = crawls[0] if crawls else None
             stats = last["stats"] if last else {}
+            history = store.health_history(site.name, 1)
+            problems = history[0][1] if history else {}
             print(
                 f"{site.name:<14} {(last or {}).get('finished_at') or 'never':<26} "
                 f"{stats.get('downloader/response_count', 0):>6} "
                 f"{stats.get('malinews/new', 0):>5} {stats.get('malinews/errors', 0):>6}  "
-                f"{store.last_article(site.name) or '-'}"
+                f"{store.last_article(site.name) or '-':<26} "
+                + ("; ".join(f"{kind}: {detail}" for kind, detail in problems.items()) or "ok")
             )
     finally:
         store.close()

@@ -11,8 +11,8 @@ from typing import Any
 from scrapy.crawler import AsyncCrawlerProcess
 
 from pipelines.store import Store
-from scheduler import outbox
-from scheduler.channels import build_channels
+from scheduler import health, outbox
+from scheduler.channels import FileChannel, build_channels
 from scrapers.config import Config
 from scrapers.profiles import SiteProfile
 from scrapers.settings import crawl_settings
@@ -20,6 +20,8 @@ from scrapers.spiders.news import STAT, NewsSpider
 
 log = logging.getLogger("malinews")
 DELIVERY_LOCK = ".delivery.lock"
+OPS_FILE = "ops.jsonl"  # operator alerts: a site down, blocked, silent or changed
+HEALTH_HISTORY = 200  # crawls of a site compared with the latest one
 
 SUMMARY_COLUMNS = (
     ("pages", "downloader/response_count"),
@@ -61,17 +63,57 @@ def run_crawls(
     store = Store(config.output_dir)
     try:
         with store.transaction():
-            for result in results:
+            for (site, _), result in zip(crawlers, results, strict=True):
                 store.record_crawl(
                     result.site,
                     result.stats.get("start_time", ""),
                     result.stats.get("finish_time", ""),
                     result.stats,
                 )
+                check_health(config, store, site, result.stats)
         deliver(config, store)
     finally:
         store.close()
     return results
+
+
+def check_health(
+    config: Config, store: Store, site: SiteProfile, stats: dict[str, Any]
+) -> dict[str, str]:
+    """Measure a crawl, compare it with the site's history, and record operator alerts when a
+    problem starts or ends (caller's transaction). Returns the active problems."""
+    history = store.health_history(site.name, HEALTH_HISTORY)
+    previous_problems = history[0][1] if history else {}
+    last_new = history[0][0]["last_new"] if history else None
+    now = datetime.now(UTC)
+    current = health.measure(
+        site.name,
+        stats,
+        store.articles_crawled(site.name, stats.get("start_time", now.isoformat())[:19]),
+        finished_at=now,
+        last_new=last_new,
+    )
+    earlier = [health.SiteHealth.from_json(h) for h, _ in history]
+    interval = site.interval or config.crawl.interval
+    problems = health.assess(current, earlier, interval=interval)
+    for change in health.transitions(previous_problems, problems):
+        alert = {
+            "rule": f"ops:{change.kind}",
+            "severity": "warning" if change.kind in ("layout", "silent") else "critical",
+            "story_id": f"ops:{site.name}:{change.kind}:{change.state}:{current.finished_at}",
+            "article_id": "",
+            "url": site.start_urls[0],
+            "title": f"{site.name}: {change.kind} {change.state}",
+            "site": site.name,
+            "published": current.finished_at,
+            "snippet": change.detail,
+            "source": None,
+            "copies": [],
+        }
+        outbox.record_alert(store.conn, alert, ["ops", *config.ops_channels], now)
+        log.warning("%s: %s %s (%s)", site.name, change.kind, change.state, change.detail)
+    store.save_health(site.name, current.finished_at, current.to_json(), problems)
+    return problems
 
 
 def deliver(config: Config, store: Store) -> outbox.DeliveryReport:
@@ -81,6 +123,7 @@ def deliver(config: Config, store: Store) -> outbox.DeliveryReport:
     alert twice.
     """
     channels = build_channels(config.channels, output_dir=config.output_dir)
+    channels["ops"] = FileChannel("ops", config.output_dir / OPS_FILE)
     with (config.output_dir / DELIVERY_LOCK).open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         return outbox.deliver_pending(store.conn, channels, datetime.now(UTC))

@@ -45,6 +45,7 @@ class SiteServer:
         self.root = root
         self.origin = origin
         self.requests: list[str] = []
+        self.override: tuple[int, bytes] | None = None  # (status, body) answered to every request
         self._httpd = _Server(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -74,6 +75,14 @@ class SiteServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 path = urlsplit(self.path).path
                 server.requests.append(path)
+                if server.override is not None:
+                    status, page = server.override
+                    self.send_response(status)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(page)))
+                    self.end_headers()
+                    self.wfile.write(page)
+                    return
                 file = server.resolve(path)
                 if file is None:
                     self.send_error(404)

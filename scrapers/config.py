@@ -53,6 +53,7 @@ class Config:
     sites: tuple[SiteProfile, ...]
     alerts: tuple[AlertRule, ...] = ()
     channels: Mapping[str, Any] = field(default_factory=dict)
+    ops_channels: tuple[str, ...] = ()  # where operator alerts go, besides ops.jsonl
 
     def site(self, name: str) -> SiteProfile:
         for site in self.sites:
@@ -270,7 +271,7 @@ def parse_config(
 ) -> Config:
     """Validate an already-parsed TOML document."""
     check = _Checker(path.name)
-    check.table(data, "", ("output", "crawl", "sites", "alerts", "channels"))
+    check.table(data, "", ("output", "crawl", "sites", "alerts", "channels", "ops"))
     output = check.get(data, "output", "output", dict, {}) if "output" in data else {}
     check.table(output, "output", ("dir",))
     out_dir = Path(output_dir or check.get(output, "output", "dir", str, "output"))
@@ -295,6 +296,15 @@ def parse_config(
         raise check.fail("sites", "no enabled site: add at least one [[sites]] table")
 
     channels = check.get(data, "channels", "channels", dict, {})
+    for reserved in ("jsonl", "ops"):
+        if reserved in channels:
+            raise check.fail(f"channels.{reserved}", "name reserved for a built-in channel")
+    ops = check.get(data, "ops", "ops", dict, {})
+    check.table(ops, "ops", ("channels",))
+    ops_channels = check.strings(ops, "ops", "channels")
+    for i, name in enumerate(ops_channels):
+        if name not in channels:
+            raise check.fail(f"ops.channels[{i}]", f"unknown channel {name!r}")
     rules: list[AlertRule] = []
     for i, rule_data in enumerate(check.get(data, "alerts", "alerts", list, [])):
         if not isinstance(rule_data, dict):
@@ -312,4 +322,4 @@ def parse_config(
             if channel != "jsonl" and channel not in channels:
                 raise check.fail(f"alerts[{i}].channels", f"unknown channel {channel!r}")
         rules.append(rule)
-    return Config(path, out_dir, crawl, tuple(sites), tuple(rules), channels)
+    return Config(path, out_dir, crawl, tuple(sites), tuple(rules), channels, ops_channels)

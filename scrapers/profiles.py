@@ -150,7 +150,8 @@ BUILTIN: dict[str, SiteProfile] = {
         ),
         # Custom PHP site (Bootstrap cards), not WordPress. Feeds: "/rss" (reported reachable)
         # and the 2018 "feed/index.rss". Article pages name the source newspaper in the first
-        # `h5` of `div.bas_articles` and the date in the second ("Date : 15 décembre 2025").
+        # `h5` of `div.bas_articles` and the date in the second ("Date : 15 décembre 2025"),
+        # whose month name may be Latin-1 bytes inside a UTF-8 page.
         SiteProfile(
             name="malijet",
             start_urls=("https://malijet.com/",),

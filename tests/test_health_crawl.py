@@ -1,0 +1,97 @@
+"""Site health through real crawls: a layout change and a block each raise one operator alert
+when they start and one when they end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scheduler.demo import SiteServer, site_origin
+from tests.conftest import add_bamada_article, read_jsonl, run_cli, write_config
+
+WORDS = (
+    "Le conseil communal de {town} a adopté mardi son budget pour l’année prochaine, après un "
+    "long débat sur la priorité à donner aux écoles, aux centres de santé et aux pistes rurales. "
+    "Le maire a rappelé que les recettes fiscales restent faibles et que l’appui de l’État sera "
+    "déterminant pour achever les chantiers engagés depuis deux ans dans les quartiers nord."
+)
+TOWNS = [
+    "Kati",
+    "Koulikoro",
+    "Ségou",
+    "Sikasso",
+    "Mopti",
+    "Kayes",
+    "Gao",
+    "Tombouctou",
+    "Bougouni",
+    "Kita",
+    "Nioro",
+    "San",
+    "Djenné",
+    "Bandiagara",
+    "Koutiala",
+]
+
+
+def publish(site_copies: Path, batch: int, broken: bool = False) -> None:
+    """Three new bamada articles; `broken` moves their body out of div.entry-content."""
+    for i in range(3):
+        town = TOWNS[batch * 3 + i]
+        slug = f"{town.lower().replace('é', 'e')}-le-conseil-communal-adopte-son-budget-{batch}{i}"
+        path = add_bamada_article(
+            site_copies,
+            slug,
+            f"{town} : le conseil communal adopte son budget",
+            [WORDS.format(town=town), f"Les élus de {town} se réuniront de nouveau en janvier."],
+        )
+        if broken:
+            page = site_copies / "bamada" / path.strip("/") / "index.html"
+            html = page.read_text(encoding="utf-8").replace(
+                'class="entry-content"', 'class="article-body-v2"'
+            )
+            page.write_text(html, encoding="utf-8")
+
+
+def ops_alerts(out: Path) -> list[tuple[str, str]]:
+    path = out / "ops.jsonl"
+    if not path.exists():
+        return []
+    return [(a["rule"], a["title"].rsplit(" ", 1)[1]) for a in read_jsonl(path)]
+
+
+def test_layout_change_and_block_raise_one_alert_each_way(
+    tmp_path: Path, site_copies: Path
+) -> None:
+    with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
+        config = write_config(tmp_path / "malinews.toml", {"bamada": server})
+        out = tmp_path / "out"
+
+        def crawl() -> None:
+            result = run_cli("crawl", "--config", str(config))
+            assert result.returncode == 0, result.stderr
+
+        crawl()  # the site's existing articles
+        for batch in range(3):  # a history of healthy crawls with new articles
+            publish(site_copies, batch)
+            crawl()
+        assert ops_alerts(out) == []
+
+        publish(site_copies, 3, broken=True)
+        crawl()
+        assert ops_alerts(out) == [("ops:layout", "started")]
+        publish(site_copies, 4, broken=True)
+        crawl()  # still broken: no second alert
+        assert ops_alerts(out) == [("ops:layout", "started")]
+
+        server.override = (403, b"<html><title>403 Forbidden</title><body>Forbidden</body></html>")
+        crawl()
+        crawl()
+        server.override = None
+        crawl()
+    alerts = ops_alerts(out)
+    assert alerts[1:] == [("ops:blocked", "started"), ("ops:blocked", "recovered")]
+    status = run_cli("status", "--config", str(config))
+    assert "layout" in status.stdout
+    assert not (out / "alerts.jsonl").exists() or all(
+        not a["rule"].startswith("ops:") for a in read_jsonl(out / "alerts.jsonl")
+    )
