@@ -104,14 +104,26 @@ _BYLINE_PREFIX = re.compile(
     r"^(?:propos\s+recueillis\s+par|rassembl[ée]e?s?\s+par|r[ée]alis[ée]e?s?\s+par|par)\s+",
     re.IGNORECASE,
 )
-_ROLE = r"(?:stagiaire|correspondante?|envoy[ée]e?\s+sp[ée]ciale?)"
+_ROLE = (  # roles and the lower military ranks of FAMa signatures ("1ère Cl Oumou Diakité")
+    r"(?:stagiaire|correspondante?|envoy[ée]e?\s+sp[ée]ciale?|[12](?:[èe]re|[èe]me|e|er)\s+cl\.?"
+    r"|sergent(?:-chef)?|caporal(?:-chef)?|adjudant(?:-chef)?|lieutenant|capitaine)"
+)
 _ROLE_PREFIX = re.compile(rf"^{_ROLE}\s+", re.IGNORECASE)
-_ROLE_SUFFIX = re.compile(rf"\s*,\s*{_ROLE}$", re.IGNORECASE)
+_ROLE_SUFFIX = re.compile(  # "Broulaye Koné, Stagiaire", "Ousmane Tangara, correspondant à Mopti"
+    rf"\s*,\s*{_ROLE}(?:\s+(?:à|a|au|en|dans\s+la)\s+[^\W\d][\w’'-]*)?$", re.IGNORECASE
+)
 _OUTLET_SUFFIX = re.compile(r"\s*/\s*[\w.\- ]{2,30}$")  # "S. Guindo/Malijet.com"
 _ELISION = re.compile(r"^[dl]['’]", re.IGNORECASE)  # "l’Information" in "Bureau de l’Information"
 _NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "ben", "ould", "dit", "el", "ag", "al"})
 _ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ce", "cette"})
 _INSTITUTIONS = frozenset({"redaction", "direction", "cellule", "bureau", "service"})
+INSTITUTION_WORDS = 9  # "Bureau de l’Information et de la Presse" signs a communiqué
+# Studio Tamani audio players: "Journal en bambara:", "Le Magazine: Télécharger", "Ci-dessous…:"
+_AUDIO_LINE = re.compile(
+    r"^(?:le\s+)?(?:journal|magazine)(?:\s+en\s+[^\W\d]{3,12})?\s*:\s*(?:t[ée]l[ée]charger)?$"
+    r"|^ci-dessous,?\s+[ée]coutez\b.{0,120}:$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"\s?[.!?…]\s+")
 
 
@@ -195,7 +207,7 @@ class _Rules:
             return "residue"
         if self.title_key and key == self.title_key:
             return "title"
-        if _GLOBAL.matches(line) or _opens_related(line):
+        if _GLOBAL.matches(line) or _opens_related(line) or _AUDIO_LINE.match(line):
             return "phrase"
         if _COPYRIGHT.match(line) and len(line.split()) <= 25:
             return "phrase"
@@ -312,11 +324,14 @@ def _signature_name(line: str) -> str | None:
     name = _OUTLET_SUFFIX.sub("", name).strip()
     words = name.split()
     marked = name != line.strip()
-    if not 1 <= len(words) <= SHORT_WORDS or re.search(r"[!?;:,«»\"]", name):
+    institution = bool(words) and line_key(words[0]) in _INSTITUTIONS
+    most = INSTITUTION_WORDS if institution else SHORT_WORDS
+    if not 1 <= len(words) <= most or re.search(r"[!?;:,«»\"]", name):
         return None
     if name.endswith(".") and not _is_initials(words[-1]):
         return None
-    if not all(map(_name_token, words)) or not name.lstrip(".(")[:1].isupper():
+    tokens = (w for w in words if not (institution and w == "et"))
+    if not all(map(_name_token, tokens)) or not name.lstrip(".(")[:1].isupper():
         return None
     if line_key(words[0]) in _ARTICLES and line_key(" ".join(words[1:2])) not in _INSTITUTIONS:
         return None

@@ -19,15 +19,26 @@ from pipelines.stage import Stage
 
 # Characters that carry no text: zero-width space and joiners, soft hyphen, byte-order mark.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u00ad\ufeff]")
+# Month names whose accented letter was lost to U+FFFD (malijet's "ao�t", "d�cembre"): the only
+# words where the missing letter is certain.
+_BROKEN_MONTHS = {"ao\ufffdt": "août", "f\ufffdvrier": "février", "d\ufffdcembre": "décembre"}
+_BROKEN_MONTH = re.compile("|".join(_BROKEN_MONTHS), re.IGNORECASE)
+
+
+def _repair_month(match: re.Match[str]) -> str:
+    month = _BROKEN_MONTHS[match.group().lower()]
+    return month.capitalize() if match.group()[0].isupper() else month
 
 
 def normalize_text(text: str) -> str:
-    """One clean line: entities decoded, mojibake repaired, NFC, all whitespace runs → one space.
+    """One clean line: entities decoded, mojibake repaired (also "ao�t" in month names), NFC,
+    all whitespace runs → one space.
 
     Typographic apostrophes and guillemets are kept as written; no-break spaces become spaces.
     """
     text = html.unescape(text)
     text = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+    text = _BROKEN_MONTH.sub(_repair_month, text)
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     return " ".join(text.split())  # str.split() also splits on no-break spaces (U+00A0, U+202F)
 

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape as html_escape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from pipelines.dates import date_from_url
 from pipelines.urls import same_site
 from scrapers.discovery import NOT_ARTICLE_PATH_RE
-from scrapers.html import block_lines, parse_html, select, squash
+from scrapers.html import BLOCK_TAGS, block_lines, parse_html, select, squash
 from scrapers.profiles import SiteProfile
 
 ARTICLE_TYPES = {
@@ -30,7 +33,18 @@ ARTICLE_TYPES = {
     "blogposting",
     "report",
 }
-CHROME_TAGS = ("script", "style", "noscript", "iframe", "form", "nav", "aside", "button", "svg")
+CHROME_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "form",
+    "nav",
+    "aside",
+    "button",
+    "svg",
+    "figcaption",
+)
 CHROME_CLASS_RE = re.compile(
     r"(^|[\s_-])(share|sharing|social|related|comments?|respond|newsletter|subscribe|sidebar|"
     r"widget|breadcrumbs?|pagination|nav|menu|advert|ads|pub|tags|jp-relatedposts|sharedaddy)"
@@ -39,9 +53,22 @@ CHROME_CLASS_RE = re.compile(
 )
 DATE_HINT_RE = re.compile(
     r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|il y a|hier|aujourd|"
-    r"(janv|f[ée]v|mars|avr|mai|juin|juil|ao[uû]|sept|oct|nov|d[ée]c|jan|feb|mar|apr|may|jun|"
-    r"jul|aug|sep|dec)[a-zéû.]*\b)",
+    r"(janv|f(?:[ée\ufffd]|Ã©)v|mars|avr|mai|juin|juil|ao(?:[uû\ufffd]|Ã»)|sept|oct|nov|"
+    r"d(?:[ée\ufffd]|Ã©)c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*\b)",
     re.I,
+)
+# A date line labelled in words, whatever its markup: "Date : 27 mai 2012", "Publié le ...".
+DATE_LABEL_RE = re.compile(r"^(date|publi[ée]|mis en ligne|posted on)\b\s*(le\b)?\s*:?", re.I)
+UPDATE_LABEL_RE = re.compile(r"^(mis à jour|mise à jour|modifi[ée]|actualis[ée]|updated)\b", re.I)
+# "Publié le 5 novembre 2025 | L'Essor": the newspaper after the date (aBamako, Abidjan.net).
+SOURCE_AFTER_DATE_RE = re.compile(r"\|\s*([^\W\d][^|]{1,40}?)\s*$")
+BYLINE_RE = re.compile(r"^(par|by)\b", re.I)
+# A newspaper name: "L'Essor", "Le Républicain", "Info Matin", "AMAP" (not "Politique").
+OUTLET_RE = re.compile(r"^(?:L['’]|Les?\s|La\s)\w|^[A-Z]{2,}$|^[A-ZÀ-Ý]\w*[\s-]+[A-ZÀ-Ý]")
+SECTION_NAMES = frozenset(
+    "a la une|actualite|actualites|afrique|breves|culture|diaspora|economie|education|"
+    "environnement|faits divers|international|la une|monde|national|opinion|politique|regions|"
+    "sante|securite|societe|sport|technologie|non classe|uncategorized".split("|")
 )
 DATE_CLASS_RE = re.compile(r"date|time|posted|published|publie|meta|byline", re.I)
 MIN_BODY_CHARS = 250
@@ -133,14 +160,30 @@ def _strip_chrome(container: lxml.html.HtmlElement, profile: SiteProfile) -> Non
     )
 
 
-def _generic_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element whose direct `<p>` children hold the most text (classic text density)."""
-    scores: dict[lxml.html.HtmlElement, int] = {}
-    for p in root.iter("p"):
+def _text_blocks(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
+    """(container, paragraph text) pairs: `<p>` children, `<div>`s holding only inline content
+    (text pasted from Facebook: `<div dir="auto">`), and texts between `<br>`s."""
+    for p in root.iter("p", "div"):
         parent = p.getparent()
-        if parent is None:
+        leaf = p.tag == "p" or not any(child.tag in BLOCK_TAGS for child in p)
+        if parent is not None and leaf:
+            yield parent, p.text_content()
+    split: set[lxml.html.HtmlElement] = set()
+    for br in root.iter("br"):
+        parent = br.getparent()
+        if parent is None or parent.tag == "p":
             continue
-        length = len(squash(p.text_content()))
+        if parent not in split:
+            split.add(parent)
+            yield parent, parent.text or ""
+        yield parent, br.tail or ""
+
+
+def _generic_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element whose paragraphs hold the most text (classic text density)."""
+    scores: dict[lxml.html.HtmlElement, int] = {}
+    for parent, text in _text_blocks(root):
+        length = len(squash(text))
         if length >= MIN_PARAGRAPH_CHARS:
             scores[parent] = scores.get(parent, 0) + length
     if not scores:
@@ -240,23 +283,60 @@ def _in_chrome(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
+def _looks_dated(element: lxml.html.HtmlElement) -> bool:
+    """A date-like class or id, or text that opens with a date label ("Date :", "Publié le")."""
+    if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+        return False
+    if DATE_CLASS_RE.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        return True
+    return bool(DATE_LABEL_RE.match((element.text or "").strip()))
+
+
+def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """The elements that contain none of the others ("posted-on", not the whole "entry-meta"),
+    in document order."""
+    chosen = set(elements)
+    outer = {a for e in elements for a in e.iterancestors() if a in chosen}
+    return [e for e in elements if e not in outer]
+
+
 def _visible_dates(root: lxml.html.HtmlElement, profile: SiteProfile) -> list[str]:
     """Short texts near the article that look like dates (at most three)."""
-    found: list[str] = []
-    elements = select(root, profile.date) or [
-        e
-        for e in root.iter()
-        if isinstance(e.tag, str)
-        and DATE_CLASS_RE.search(f"{e.get('class', '')} {e.get('id', '')}")
-    ]
+    elements = select(root, profile.date) or [e for e in root.iter() if _looks_dated(e)]
+    dated: dict[lxml.html.HtmlElement, str] = {}
     for element in elements:
         text = squash(element.text_content())
-        if 4 <= len(text) <= 100 and DATE_HINT_RE.search(text) and not _in_chrome(element):
-            if text not in found:
-                found.append(text)
-        if len(found) == 3:
-            break
-    return found
+        if not 4 <= len(text) <= 100 or not DATE_HINT_RE.search(text):
+            continue
+        if not UPDATE_LABEL_RE.match(text) and not _in_chrome(element):
+            dated[element] = text
+    return list(dict.fromkeys(dated[e] for e in _innermost(list(dated))))[:3]
+
+
+def _source_after_date(date_texts: list[str]) -> str | None:
+    """The newspaper named after a labelled date: "Publié le 5 novembre 2025 | L'Essor"."""
+    for text in date_texts:
+        found = SOURCE_AFTER_DATE_RE.search(text) if DATE_LABEL_RE.match(text) else None
+        name = found[1] if found else ""
+        if name and not DATE_HINT_RE.search(name) and not BYLINE_RE.match(name):
+            return squash(name) if _is_outlet(squash(name)) else None
+    return None
+
+
+def _is_outlet(name: str) -> bool:
+    """A short name that reads like a newspaper or agency, not like a section of the site."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isascii())
+    if folded in SECTION_NAMES or len(name.split()) > 6:
+        return False
+    return bool(OUTLET_RE.match(name))
+
+
+def _is_static_page(root: lxml.html.HtmlElement) -> bool:
+    """A WordPress page (about, advertising, contact), told apart from posts by its body class."""
+    body = root.find("body")
+    classes = set((body.get("class") or "").split()) if body is not None else set()
+    is_page = "page-template-default" in classes or any(c.startswith("page-id-") for c in classes)
+    return is_page and "single" not in classes
 
 
 def _canonical(root: lxml.html.HtmlElement, url: str) -> str:
@@ -289,6 +369,8 @@ def _article_markers(
     pattern = profile.article_url_re()
     if pattern is not None and pattern.search(urlsplit(url).path):
         markers.append("url")
+    if date_from_url(url, now=datetime.now(UTC)):
+        markers.append("url-date")
     if dated:
         markers.append("date")
     return markers
@@ -315,6 +397,8 @@ def extract_article(
         return Extraction(None, "no title")
     if not lines:
         return Extraction(None, "no body text")
+    if _is_static_page(root):
+        return Extraction(None, "static page")
     published, modified = _date_candidates(root, profile, ld, feed_date)
     markers = _article_markers(root, url, profile, ld, bool(published))
     if not markers:
@@ -331,7 +415,8 @@ def extract_article(
         "date_candidates": published,
         "modified_candidates": modified,
         "author_hint": _first_text(root, profile.author) or _ld_name(ld.get("author")),
-        "source_hint": _first_text(root, profile.source),
+        "source_hint": _first_text(root, profile.source)
+        or _source_after_date([raw for kind, raw in published if kind == "visible"]),
         "extraction": layer,
     }
     return Extraction(article, "article")

@@ -1,0 +1,1 @@
+"""Benchmarks of malinews against baselines: `python -m bench` (see README "Benchmarks")."""
