@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from scrapy.exceptions import DropItem
@@ -137,11 +138,15 @@ class Stripped:
     removed: list[dict]  # {"line": ..., "reason": ...} in body order
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=8192)
 def line_key(line: str) -> str:
     """Casefolded, accent-free, punctuation-free, single-spaced form of a line, for matching."""
-    decomposed = unicodedata.normalize("NFKD", line.casefold())
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", line.casefold()))
+    return " ".join(_NON_WORD.sub(" ", bare).split())
 
 
 class _Phrases:

@@ -23,6 +23,14 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u00ad\ufeff]")
 # words where the missing letter is certain.
 _BROKEN_MONTHS = {"ao\ufffdt": "août", "f\ufffdvrier": "février", "d\ufffdcembre": "décembre"}
 _BROKEN_MONTH = re.compile("|".join(_BROKEN_MONTHS), re.IGNORECASE)
+# What UTF-8 read as windows-1252 or Latin-1 looks like: a C1 control, or a lead byte's letter
+# (Â Ã Ä Å â ï) before a continuation byte's character ("Ã©", "â€™", "Ã "). ftfy is slow; it
+# only runs on text showing one of these.
+_MOJIBAKE_HINT = re.compile(
+    "[\u0080-\u009f]|[\u00c2-\u00c5\u00e2\u00ef]"
+    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 def _repair_month(match: re.Match[str]) -> str:
@@ -37,7 +45,8 @@ def normalize_text(text: str) -> str:
     Typographic apostrophes and guillemets are kept as written; no-break spaces become spaces.
     """
     text = html.unescape(text)
-    text = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
+    if _MOJIBAKE_HINT.search(text):
+        text = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
     text = _BROKEN_MONTH.sub(_repair_month, text)
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     return " ".join(text.split())  # str.split() also splits on no-break spaces (U+00A0, U+202F)

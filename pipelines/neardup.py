@@ -13,7 +13,8 @@ import hashlib
 import random
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
+from functools import lru_cache
 
 NUM_PERM = 120
 """Signature length (bins)."""
@@ -70,18 +71,19 @@ def fold_words(text: str) -> list[str]:
     return _WORD.findall(plain)
 
 
-def shingles(text: str) -> set[int]:
+@lru_cache(maxsize=1024)
+def shingles(text: str) -> frozenset[int]:
     """Hashed word 5-shingles of the folded text (the whole text as one if shorter)."""
     words = fold_words(text)
     if len(words) <= SHINGLE_WORDS:
-        return {_hash64(" ".join(words))} if words else set()
-    return {
+        return frozenset({_hash64(" ".join(words))} if words else ())
+    return frozenset(
         _hash64(" ".join(words[i : i + SHINGLE_WORDS]))
         for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+    )
 
 
-def _min_per_bin(hashes: set[int]) -> list[int]:
+def _min_per_bin(hashes: Set[int]) -> list[int]:
     """Smallest hash per bin, the bin being the hash modulo NUM_PERM (`_EMPTY` if none)."""
     mins = [_EMPTY] * NUM_PERM
     for value in hashes:
@@ -119,7 +121,7 @@ def band_keys(sig: Sequence[int]) -> list[int]:
     return keys
 
 
-def _containment(a: set[int], b: set[int]) -> float:
+def _containment(a: Set[int], b: Set[int]) -> float:
     """|A ∩ B| / min(|A|, |B|), the denominator floored at MIN_SHINGLES (or the larger size)."""
     if not a or not b:
         return 0.0

@@ -32,15 +32,13 @@ MIGRATIONS: tuple[str, ...] = (
         crawled_at TEXT NOT NULL,
         revision INTEGER NOT NULL DEFAULT 1,
         exported_revision INTEGER NOT NULL DEFAULT 0,
-        title TEXT NOT NULL,
-        text TEXT NOT NULL,
-        record TEXT NOT NULL
+        record TEXT NOT NULL  -- the public record (JSON): the only copy of the text
     );
     CREATE INDEX articles_story ON articles(story_id);
     CREATE INDEX articles_site ON articles(site, crawled_at);
     CREATE INDEX articles_hash ON articles(content_hash);
     CREATE INDEX articles_unexported ON articles(crawled_at) WHERE exported_revision < revision;
-    CREATE TABLE revisions (
+    CREATE TABLE revisions (  -- records superseded by a later revision
         id TEXT NOT NULL,
         revision INTEGER NOT NULL,
         record TEXT NOT NULL,
@@ -57,8 +55,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX stories_updated ON stories(updated_at);
     CREATE TABLE seen_urls (url TEXT PRIMARY KEY, article_id TEXT NOT NULL) WITHOUT ROWID;
-    CREATE TABLE lsh (band_key INTEGER NOT NULL, article_id TEXT NOT NULL);
-    CREATE INDEX lsh_key ON lsh(band_key);
+    CREATE TABLE lsh (
+        band_key INTEGER NOT NULL,
+        article INTEGER NOT NULL,  -- rowid of the article
+        PRIMARY KEY (band_key, article)
+    ) WITHOUT ROWID;
     CREATE TABLE line_counts (
         site TEXT NOT NULL,
         line_key TEXT NOT NULL,
@@ -149,12 +150,20 @@ class Store:
         )
         return dict(rows.fetchall())
 
+    ARTICLE_COLUMNS = (
+        "a.rowid, a.id, a.story_id, a.content_hash, a.revision, a.crawled_at, "
+        "json_extract(a.record, '$.title') AS title, json_extract(a.record, '$.text') AS text"
+    )
+
     def article(self, article_id: str) -> sqlite3.Row | None:
-        return self.conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        return self.conn.execute(
+            f"SELECT {self.ARTICLE_COLUMNS} FROM articles a WHERE a.id=?", (article_id,)
+        ).fetchone()
 
     def by_hash(self, content_hash: str) -> sqlite3.Row | None:
         return self.conn.execute(
-            "SELECT * FROM articles WHERE content_hash=? ORDER BY crawled_at LIMIT 1",
+            f"SELECT {self.ARTICLE_COLUMNS} FROM articles a WHERE a.content_hash=? "
+            "ORDER BY a.crawled_at LIMIT 1",
             (content_hash,),
         ).fetchone()
 
@@ -164,8 +173,8 @@ class Store:
             return []
         marks = ",".join("?" * len(keys))
         return self.conn.execute(
-            f"SELECT a.* FROM articles a WHERE a.id IN "
-            f"(SELECT DISTINCT article_id FROM lsh WHERE band_key IN ({marks})) AND a.id != ? "
+            f"SELECT {self.ARTICLE_COLUMNS} FROM articles a WHERE a.rowid IN "
+            f"(SELECT article FROM lsh WHERE band_key IN ({marks})) AND a.id != ? "
             f"ORDER BY a.crawled_at",
             (*keys, exclude),
         ).fetchall()
@@ -177,7 +186,10 @@ class Store:
         band_keys: Sequence[int],
         urls: Iterable[str],
     ) -> None:
-        """Insert a new article, or a new revision of a known one (caller's transaction)."""
+        """Insert a new article, or a new revision of a known one (caller's transaction).
+
+        A new revision replaces the article's record; the record it replaces moves to
+        `revisions`."""
         row = (
             record["site"],
             record["url"],
@@ -186,31 +198,32 @@ class Store:
             record["published"],
             record["crawled_at"],
             record["revision"],
-            record["title"],
-            record["text"],
             json.dumps(record, ensure_ascii=False),
             record["id"],
         )
         if record["revision"] == 1:
             self.conn.execute(
                 "INSERT INTO articles (site, url, story_id, content_hash, published, crawled_at, "
-                "revision, title, text, record, id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "revision, record, id) VALUES (?,?,?,?,?,?,?,?,?)",
                 row,
             )
         else:
             self.conn.execute(
+                "INSERT INTO revisions (id, revision, record) "
+                "SELECT id, revision, record FROM articles WHERE id=?",
+                (record["id"],),
+            )
+            self.conn.execute(
                 "UPDATE articles SET site=?, url=?, story_id=?, content_hash=?, published=?, "
-                "crawled_at=?, revision=?, title=?, text=?, record=? WHERE id=?",
+                "crawled_at=?, revision=?, record=? WHERE id=?",
                 row,
             )
-            self.conn.execute("DELETE FROM lsh WHERE article_id=?", (record["id"],))
-        self.conn.execute(
-            "INSERT INTO revisions (id, revision, record) VALUES (?,?,?)",
-            (record["id"], record["revision"], row[9]),
-        )
+        rowid = self.conn.execute("SELECT rowid FROM articles WHERE id=?", (record["id"],))
+        article = rowid.fetchone()[0]
+        self.conn.execute("DELETE FROM lsh WHERE article=?", (article,))
         self.conn.executemany(
-            "INSERT INTO lsh (band_key, article_id) VALUES (?,?)",
-            [(key, record["id"]) for key in band_keys],
+            "INSERT OR IGNORE INTO lsh (band_key, article) VALUES (?,?)",
+            [(key, article) for key in band_keys],
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO seen_urls (url, article_id) VALUES (?,?)",
@@ -292,24 +305,21 @@ class Store:
     def unexported(self) -> list[dict[str, Any]]:
         """Article revisions not yet appended to articles.jsonl, in crawl order."""
         rows = self.conn.execute(
-            "SELECT r.record FROM articles a JOIN revisions r "
+            "SELECT a.crawled_at, r.id, r.revision, r.record FROM articles a JOIN revisions r "
             "ON r.id = a.id AND r.revision > a.exported_revision "
-            "WHERE a.exported_revision < a.revision ORDER BY a.crawled_at, r.id, r.revision"
+            "WHERE a.exported_revision < a.revision "
+            "UNION ALL "
+            "SELECT crawled_at, id, revision, record FROM articles "
+            "WHERE exported_revision < revision "
+            "ORDER BY 1, 2, 3"
         )
-        return [json.loads(r[0]) for r in rows]
+        return [json.loads(r[3]) for r in rows]
 
     def mark_exported(self, records: Iterable[dict[str, Any]]) -> None:
         self.conn.executemany(
             "UPDATE articles SET exported_revision=MAX(exported_revision, ?) WHERE id=?",
             [(r["revision"], r["id"]) for r in records],
         )
-
-    def all_revisions(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            "SELECT r.record FROM revisions r JOIN articles a ON a.id = r.id "
-            "ORDER BY a.crawled_at, r.id, r.revision"
-        )
-        return [json.loads(r[0]) for r in rows]
 
     # -- learned boilerplate --------------------------------------------------------------
 

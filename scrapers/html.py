@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 BR = "\u2028"  # marks a <br> inside a paragraph until lines are split
@@ -61,14 +63,19 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
         return None
 
 
+@lru_cache(maxsize=512)
+def _compiled(css: str) -> CSSSelector | None:
+    """A CSS selector compiled once (compiling costs more than matching); None if invalid."""
+    try:
+        return CSSSelector(css, translator="html")
+    except Exception:  # cssselect raises several parse error types
+        return None
+
+
 def select(root: lxml.html.HtmlElement, css: str | None) -> list[lxml.html.HtmlElement]:
     """Elements matching a CSS selector; [] for no selector or an invalid one."""
-    if not css:
-        return []
-    try:
-        return root.cssselect(css)
-    except Exception:  # cssselect raises several parse error types
-        return []
+    selector = _compiled(css) if css else None
+    return selector(root) if selector is not None else []
 
 
 def squash(text: str | None) -> str:

@@ -86,5 +86,12 @@ def test_a_changed_article_becomes_a_revision(tmp_path: Path, site_copies: Path)
     assert records[1]["modified"] is not None
     db = sqlite3.connect(tmp_path / "out" / "malinews.sqlite3")
     rows = db.execute("SELECT revision FROM articles WHERE url LIKE '%coton%'").fetchall()
-    revisions = db.execute("SELECT COUNT(*) FROM revisions WHERE id=?", (records[0]["id"],))
-    assert rows == [(2,)] and revisions.fetchone()[0] == 2
+    superseded = db.execute("SELECT revision FROM revisions WHERE id=?", (records[0]["id"],))
+    assert rows == [(2,)] and superseded.fetchall() == [(1,)]
+    # articles.jsonl is an export of the store: lost, it is rebuilt with every revision.
+    jsonl = tmp_path / "out" / "articles.jsonl"
+    written = jsonl.read_text(encoding="utf-8")
+    jsonl.unlink()
+    rebuilt = run_cli("export", "--config", str(config), "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert sorted(jsonl.read_text(encoding="utf-8").splitlines()) == sorted(written.splitlines())
