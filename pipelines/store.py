@@ -142,11 +142,10 @@ class Store:
             self.conn.execute("SELECT 1 FROM seen_urls WHERE url=?", (url,)).fetchone() is not None
         )
 
-    def known_urls(self) -> dict[str, str | None]:
-        """Every stored URL with the last date its article was published or modified."""
+    def known_urls(self) -> dict[str, str]:
+        """Every stored URL with the time its article was last fetched."""
         rows = self.conn.execute(
-            "SELECT s.url, COALESCE(json_extract(a.record, '$.modified'), a.published) "
-            "FROM seen_urls s JOIN articles a ON a.id = s.article_id"
+            "SELECT s.url, a.crawled_at FROM seen_urls s JOIN articles a ON a.id = s.article_id"
         )
         return dict(rows.fetchall())
 
@@ -445,6 +444,6 @@ class StorePipeline(Stage):
                         "published": record["published"],
                     }
                     outbox.add_copy(store.conn, hit.rule, record["story_id"], copy, now)
-        spider.known.update(dict.fromkeys(item["_urls"], record["modified"] or record["published"]))
+        spider.known.update(dict.fromkeys(item["_urls"], record["crawled_at"]))
         self.count("new" if record["revision"] == 1 else "updated")
         return item

@@ -29,7 +29,7 @@ def _config(args: argparse.Namespace) -> Config:
     try:
         build_channels(config.channels, output_dir=config.output_dir)
     except ValueError as exc:
-        raise ConfigError(f"{config.path.name}: {exc}") from None
+        raise ConfigError(f"{config.path}: {exc}") from None
     try:
         config.output_dir.mkdir(parents=True, exist_ok=True)
         probe = config.output_dir / ".write-test"
@@ -171,6 +171,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from pipelines.chain import extract_page
+    from scrapers.extract import extract_article
+    from scrapers.html import decode_html
     from scrapers.profiles import generic_profile
 
     if args.path == "-":
@@ -180,8 +182,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             body = Path(args.path).read_bytes()
         except OSError as exc:
             raise UserError(f"{args.path}: cannot read: {exc.strerror}") from None
+    parts = urlsplit(args.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(f"--url: not an http(s) URL: {args.url!r}")
     config = load_config(args.config) if Path(args.config).exists() or args.config_given else None
-    host = (urlsplit(args.url).hostname or "").removeprefix("www.")
+    host = parts.hostname.removeprefix("www.")
     profile = None
     if config is not None:
         profile = next(
@@ -200,7 +205,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         body, args.url, profile, rules=config.alerts if config else (), now=datetime.now(UTC)
     )
     if record is None:
-        raise UserError(f"{args.path}: not an article page")
+        why = extract_article(decode_html(body), args.url, profile).reason
+        raise UserError(f"{args.path}: not an article page ({why})")
     print(json.dumps(record, ensure_ascii=False, indent=2))
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from scrapers.spiders.news import STAT, NewsSpider
 log = logging.getLogger("malinews")
 DELIVERY_LOCK = ".delivery.lock"
 OPS_FILE = "ops.jsonl"  # operator alerts: a site down, blocked, silent or changed
+QUIET_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry")
 HEALTH_HISTORY = 200  # crawls of a site compared with the latest one
 
 SUMMARY_COLUMNS = (
@@ -38,6 +39,7 @@ SUMMARY_COLUMNS = (
 class SiteResult:
     site: str
     stats: dict[str, Any]
+    problems: dict[str, str] = field(default_factory=dict)  # health problems after this crawl
 
     def figure(self, key: str) -> int:
         return int(self.stats.get(key, 0))
@@ -51,6 +53,8 @@ def run_crawls(
 ) -> list[SiteResult]:
     """Crawl the sites concurrently (one Scrapy crawler each) and record each crawl."""
     process = AsyncCrawlerProcess(crawl_settings(config, **overrides))
+    for name in QUIET_LOGGERS:  # the spider logs each failure in one line of its own
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     crawlers = []
     for site in sites:
         crawler = process.create_crawler(NewsSpider)
@@ -70,7 +74,7 @@ def run_crawls(
                     result.stats.get("finish_time", ""),
                     result.stats,
                 )
-                check_health(config, store, site, result.stats)
+                result.problems = check_health(config, store, site, result.stats)
         deliver(config, store)
     finally:
         store.close()
@@ -150,4 +154,16 @@ def format_summary(results: list[SiteResult]) -> str:
             totals[name] += row[name]
         lines.append(f"{result.site:<{width}}  " + "  ".join(f"{row[n]:>10}" for n in names))
     lines.append(f"{'total':<{width}}  " + "  ".join(f"{totals[n]:>10}" for n in names))
+    for result in results:
+        errors = {
+            k.removeprefix(STAT): v
+            for k, v in result.stats.items()
+            if k.startswith((STAT + "http_", STAT + "error_"))
+        }
+        if errors:
+            lines.append(
+                f"{result.site}: errors: " + ", ".join(f"{k} {v}" for k, v in errors.items())
+            )
+        for kind, detail in result.problems.items():
+            lines.append(f"{result.site}: {kind}: {detail}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ Every mistake becomes one `ConfigError` line naming the file and the key, e.g.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from cssselect import GenericTranslator, SelectorError
 
 from pipelines.keywords import AlertRule, RuleError
 from scrapers.profiles import BUILTIN, SiteProfile, generic_profile
@@ -100,7 +103,9 @@ class _Checker:
     def table(self, data: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> None:
         for name in data:
             if name not in allowed:
-                raise self.fail(f"{key}.{name}" if key else name, "unknown key")
+                close = difflib.get_close_matches(name, allowed, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise self.fail(f"{key}.{name}" if key else name, f"unknown key{hint}")
 
     def get(
         self,
@@ -239,8 +244,18 @@ def _site(check: _Checker, key: str, data: Mapping[str, Any]) -> SiteProfile | N
     selectors = check.get(data, key, "selectors", dict, {})
     check.table(selectors, f"{key}.selectors", SELECTOR_KEYS)
     for sel_name in selectors:
-        changes[sel_name] = check.get(selectors, f"{key}.selectors", sel_name, str)
+        css = check.get(selectors, f"{key}.selectors", sel_name, str)
+        check.convert(f"{key}.selectors.{sel_name}", _css, css)
+        changes[sel_name] = css
     return profile.replace(**changes)
+
+
+def _css(selector: str) -> str:
+    try:
+        GenericTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
+    return selector
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -270,7 +285,7 @@ def parse_config(
     data: Mapping[str, Any], path: Path, output_dir: str | Path | None = None
 ) -> Config:
     """Validate an already-parsed TOML document."""
-    check = _Checker(path.name)
+    check = _Checker(str(path))
     check.table(data, "", ("output", "crawl", "sites", "alerts", "channels", "ops"))
     output = check.get(data, "output", "output", dict, {}) if "output" in data else {}
     check.table(output, "output", ("dir",))

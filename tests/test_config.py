@@ -53,6 +53,11 @@ def test_site_keys_override_the_builtin_profile(tmp_path: Path) -> None:
     [
         ("[[sites]\nname=", "invalid TOML"),
         (MINIMAL + "colour = 3\n", "sites[0].colour: unknown key"),
+        (
+            MINIMAL + "start_url = 3\n",
+            "sites[0].start_url: unknown key (did you mean 'start_urls'?)",
+        ),
+        (MINIMAL + '[sites.selectors]\ntitle = "h1[["\n', "sites[0].selectors.title: invalid CSS"),
         ("[outptu]\ndir='x'\n" + MINIMAL, "outptu: unknown key"),
         (MINIMAL + MINIMAL, "sites[1].name: duplicate site name 'bamada'"),
         ('[[sites]]\nname = "Bad Name"\n', "sites[0].name: 'Bad Name' must match"),
@@ -80,7 +85,7 @@ def test_config_mistakes_are_one_clear_line(tmp_path: Path, text: str, expected:
         load_config(path)
     message = str(caught.value)
     assert expected in message
-    assert message.startswith(str(path) if "TOML" in message else "malinews.toml")
+    assert message.startswith(f"{path}: ")
     assert "\n" not in message
 
 
@@ -99,7 +104,7 @@ def test_cli_reports_config_errors_without_traceback(tmp_path: Path) -> None:
     result = run_cli("crawl", "--config", str(path))
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "malinews: error: malinews.toml: sites[1].name: duplicate site name 'bamada'"
+        f"malinews: error: {path}: sites[1].name: duplicate site name 'bamada'"
     )
     assert "Traceback" not in result.stderr + result.stdout
     missing = run_cli("crawl", "--config", str(tmp_path / "absent.toml"))
@@ -118,6 +123,6 @@ def test_channel_mistakes_are_refused_at_start(tmp_path: Path) -> None:
     result = run_cli("crawl", "--config", str(write(tmp_path, text)))
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "malinews: error: malinews.toml: channels.equipe.secret_env: "
+        f"malinews: error: {tmp_path / 'malinews.toml'}: channels.equipe.secret_env: "
         "environment variable MALINEWS_UNSET_VARIABLE_FOR_TEST is not set or empty"
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scheduler.demo import SiteServer, site_origin
@@ -74,7 +76,9 @@ def test_a_changed_article_becomes_a_revision(tmp_path: Path, site_copies: Path)
             html.replace("700 000 tonnes", "750 000 tonnes, selon une estimation révisée,"),
             encoding="utf-8",
         )
-        write_sitemap(site, {f"/{BAMADA_TEMPLATE}": "2025-12-17T09:00:00+00:00"})
+        time.sleep(1.1)  # the page changes after the first crawl fetched it
+        changed_at = datetime.now(UTC).isoformat(timespec="seconds")
+        write_sitemap(site, {f"/{BAMADA_TEMPLATE}": changed_at})
         server.requests.clear()
         assert run_cli("crawl", "--config", str(config)).returncode == 0
         refetched = [p for p in server.requests if p in ARTICLE_PATHS]
