@@ -44,6 +44,11 @@ GLOBAL_PHRASES: tuple[str, ...] = (
     "Saisissez votre adresse e-mail",
     "Abonnez-vous",
     "N'oubliez pas de laisser votre avis en commentaire !",
+    "Rejoignez notre chaîne WhatsApp",
+    "Rejoignez notre chaîne Telegram",
+    "Suivez-nous sur Google News",
+    "Inscrivez-vous à notre newsletter",
+    "Abonnez-vous à notre newsletter",
     # radio and TV promotions
     "Ecoutez les radios du Mali sur vos mobiles et tablettes",
     "Ecoutez la radio sur vos mobiles et tablettes",
@@ -83,6 +88,13 @@ _RELATED_OPENERS = (  # line_key forms of the lines that open a block of related
     "vous allez aimer lire ces articles",
     "articles similaires",
 )
+# "Rejoignez notre chaîne WhatsApp pour recevoir nos articles en temps réel": a channel prompt,
+# whatever follows the channel's name (line_key form).
+_CHANNEL_PROMPT = re.compile(
+    r"^(?:rejoignez|suivez|abonnez vous|inscrivez vous)(?: \w+){0,4} "
+    r"(?:whatsapp|telegram|google news|newsletter)\b"
+)
+PROMPT_MAX_WORDS = 20
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 _SENTENCE_PUNCT_END = re.compile(r"[.!?…]$")
 
@@ -99,6 +111,12 @@ _RESIDUE_LINE = re.compile(r"^(?:@\w+:?|\d{1,5}|https?://\S+)$")
 _SOURCE_LINE = re.compile(r"^\s*Source\s*:\s*(.+)$", re.IGNORECASE)
 _WIRE_DOTS = re.compile(r"^\s*[.…]{3,}\s*(\S.*)$")
 _WIRES = {"amap": "AMAP", "afp": "AFP", "reuters": "Reuters", "xinhua": "Xinhua", "aps": "APS"}
+# "… l'organisation régionale. (AFP)", "… à Ségou – AMAP": a wire tag closing the last paragraph.
+_TRAILING_WIRE = re.compile(
+    rf"\s*(?:\((?P<paren>{'|'.join(_WIRES)})\)|\s[–—-]\s*(?P<dash>{'|'.join(_WIRES)}))\.?$",
+    re.IGNORECASE,
+)
+OPENING_SOURCE_WORDS = 4  # a source named in the first paragraph is a short title
 _TEASER_END = re.compile(r"(?:\.{2,}|…)$")
 
 _BYLINE_PREFIX = re.compile(
@@ -214,6 +232,8 @@ class _Rules:
             return "title"
         if _GLOBAL.matches(line) or _opens_related(line) or _AUDIO_LINE.match(line):
             return "phrase"
+        if _CHANNEL_PROMPT.match(key) and len(line.split()) <= PROMPT_MAX_WORDS:
+            return "phrase"
         if _COPYRIGHT.match(line) and len(line.split()) <= 25:
             return "phrase"
         if self.site.matches(line):
@@ -293,12 +313,29 @@ def _source_value(line: str) -> str | None:
 
 
 def _take_source(work: _Work) -> str | None:
-    for i in reversed(work.kept()[-3:]):
+    """A source line among the last three paragraphs, else a first paragraph naming a newspaper
+    ("Source : Le Prétoire", not "Source : un rapport du ministère"), else a wire tag closing
+    the last paragraph."""
+    kept = work.kept()
+    for i in reversed(kept[-3:]):
         value = _source_value(work.text[i] or "")
         if value:
             work.drop(i, "source")
             return value
-    return None
+    value = _source_value(work.text[kept[0]] or "") if kept else None
+    if value and value[0].isupper() and len(value.split()) <= OPENING_SOURCE_WORDS:
+        work.drop(kept[0], "source")
+        return value
+    return _take_trailing_wire(work, kept[-1]) if kept else None
+
+
+def _take_trailing_wire(work: _Work, i: int) -> str | None:
+    line = work.text[i] or ""
+    found = _TRAILING_WIRE.search(line)
+    if not found:
+        return None
+    work.cut(i, found.group().strip(), line[: found.start()].rstrip(), "source")
+    return _WIRES[(found["paren"] or found["dash"]).lower()]
 
 
 def _name_token(token: str) -> bool:
@@ -436,6 +473,18 @@ def _usable_hint(hint: str | None, site: str) -> str | None:
     return hint
 
 
+def _author(signature: str | None, hint: str | None) -> str | None:
+    """The body's signature, or the markup byline when there is none or when the signature
+    only gives its initials ("M.K." signs for "Mamadou Koné")."""
+    if signature is None or hint is None:
+        return signature or hint
+    letters = "".join(line_key(signature).split())
+    hint_initials = "".join(word[0] for word in line_key(hint).split())
+    if all(map(_is_initials, signature.split())) and letters == hint_initials:
+        return hint
+    return signature
+
+
 def boilerplate_item(
     item: dict[str, Any], *, profile: SiteProfile, learned: Iterable[str]
 ) -> dict[str, Any]:
@@ -447,7 +496,7 @@ def boilerplate_item(
         learned=learned,
     )
     item["text"] = "\n\n".join(stripped.paragraphs)
-    item["author"] = stripped.author or _usable_hint(item.get("author_hint"), profile.name)
+    item["author"] = _author(stripped.author, _usable_hint(item.get("author_hint"), profile.name))
     item["source"] = stripped.source or _usable_hint(item.get("source_hint"), profile.name)
     item["removed"] = stripped.removed
     item["_line_keys"] = [

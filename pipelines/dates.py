@@ -353,11 +353,31 @@ def _first_date(
     return None
 
 
+def _url_confirmed_visible(
+    candidates: Sequence[tuple[str, str]], url: str, now: datetime
+) -> Dated | None:
+    """The first visible date falling on the day given by the URL."""
+    in_url = date_from_url(url, now=now)
+    if in_url is None:
+        return None
+    for source, raw in candidates:
+        found = parse_date(raw, now=now) if source == "visible" else None
+        if found and found.date() == in_url.date():
+            return found, source
+    return None
+
+
 def _published(
     candidates: Sequence[tuple[str, str]], url: str, text: str, now: datetime
 ) -> Dated | None:
-    """The publication date from the candidates, else the URL, else the body, with its source."""
+    """The publication date from the candidates, else the URL, else the body, with its source.
+
+    The feed is the site's word about the page, not the page's own: a feed date loses to a
+    visible date that the URL's date confirms (two witnesses on the page against one).
+    """
     if chosen := _first_date(candidates, now):
+        if chosen[1] == "feed" and (confirmed := _url_confirmed_visible(candidates, url, now)):
+            return confirmed if confirmed[0].date() != chosen[0].date() else chosen
         return chosen
     if found := date_from_url(url, now=now):
         return found, "url"
@@ -375,7 +395,8 @@ def resolve_date(
     modified_candidates: Sequence[tuple[str, str]] = (),
 ) -> DateResult:
     """Try candidates in the order given (the caller orders them by trust: jsonld, meta, time,
-    feed, visible), then the URL, then the body text. First acceptable date wins."""
+    feed, visible), then the URL, then the body text. First acceptable date wins, except that
+    a feed date gives way to a visible date confirmed by the URL's date."""
     published = _published(candidates, url, text, fetched_at)
     modified = _first_date(modified_candidates, fetched_at)
     return DateResult(

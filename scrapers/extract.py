@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape as html_escape
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -47,8 +48,19 @@ CHROME_TAGS = (
 )
 CHROME_CLASS_RE = re.compile(
     r"(^|[\s_-])(share|sharing|social|related|comments?|respond|newsletter|subscribe|sidebar|"
-    r"widget|breadcrumbs?|pagination|nav|menu|advert|ads|pub|tags|jp-relatedposts|sharedaddy)"
-    r"($|[\s_-])",
+    r"breadcrumbs?|pagination|pager|pagenav|nav|menu|advert|ads|pub|tags|jp-relatedposts|"
+    r"sharedaddy|article-info)($|[\s_-])"
+    # "widget" only as a class of its own or a WordPress widget_* class: page builders call
+    # every block "elementor-widget-…", the article included
+    r"|(^|\s)widgets?($|[\s_-])",
+    re.I,
+)
+# One class or id token of an ancestor that puts an element in the page chrome: sidebars,
+# menus, WordPress widgets, the top bar with today's date. Checked only on ancestors that do
+# not hold the article's title (Blogger wraps the whole post in "widget Blog").
+CHROME_TOKEN_RE = re.compile(
+    r"^widgets?(?:$|[_-])|^secondary$|(?:^|[_-])(?:sidebar|menu|top-?bar|site-header|"
+    r"header-top|top-header|date-today|today-date|current-date)",
     re.I,
 )
 DATE_HINT_RE = re.compile(
@@ -71,6 +83,20 @@ SECTION_NAMES = frozenset(
     "sante|securite|societe|sport|technologie|non classe|uncategorized".split("|")
 )
 DATE_CLASS_RE = re.compile(r"date|time|posted|published|publie|meta|byline", re.I)
+# A complete date in words or digits, for unlabelled lines under the headline.
+FULL_DATE_RE = re.compile(
+    r"\b\d{1,2}(?:er)?\s+(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
+    r"octobre|novembre|d[ée]cembre)\s+\d{4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b",
+    re.I,
+)
+MACHINE_DATE_CSS = "time, [itemprop=datePublished]"
+NEAR_TITLE = 3  # elements after the headline searched for an unlabelled date line
+TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—-]\s+")
+AMP_SEGMENT_RE = re.compile(r"/amp(?=/|$)", re.I)
+# Bylines in markup when the profile names none (Joomla "Écrit par", theme author spans).
+AUTHOR_CSS = ".createdby, .author-name, [rel=author], [itemprop=author]"
+AUTHOR_PREFIX_RE = re.compile(r"^(?:(?:[ée]crit|publi[ée]|r[ée]dig[ée])\s+)?par\s+", re.I)
+MAX_AUTHOR_WORDS = 6
 MIN_BODY_CHARS = 250
 MIN_PARAGRAPH_CHARS = 40
 
@@ -201,8 +227,48 @@ def _title(root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
     ):
         if candidate:
             return candidate
-    title = squash(root.findtext(".//title"))
-    return re.split(r"\s+[|–—-]\s+", title)[0] if title else ""
+    return _title_from_head(root, squash(root.findtext(".//title")))
+
+
+def _title_from_head(root: lxml.html.HtmlElement, title: str) -> str:
+    """`<title>` without the site name ("Titre - Site" or "Site - Titre"): the side the page
+    also shows as text, else the side left when the site name (og:site_name, else the shorter
+    end part) is cut off."""
+    separators = list(TITLE_SEPARATOR_RE.finditer(title))
+    if not separators:
+        return title
+    first, last = separators[0], separators[-1]
+    head, tail = title[: last.start()], title[first.end() :]
+    body = root.find("body")
+    shown = {squash(e.text) for e in body.iter() if e.text} if body is not None else set()
+    on_page = [side for side in (head, tail) if side in shown]
+    if len(on_page) == 1:  # when both are shown, one of them is the logo: decide below
+        return on_page[0]
+    site = squash(_meta(root, "og:site_name", "application-name")).casefold()
+    if site:
+        if title[last.end() :].casefold() == site:
+            return head
+        if title[: first.start()].casefold() == site:
+            return tail
+    return tail if first.start() < len(title) - last.end() else head
+
+
+def _markup_author(root: lxml.html.HtmlElement) -> str | None:
+    """A byline in common markup outside the chrome, "Écrit par" and the like cut off."""
+    for element in select(root, AUTHOR_CSS):
+        name = AUTHOR_PREFIX_RE.sub("", squash(element.text_content()))
+        plausible = 1 <= len(name.split()) <= MAX_AUTHOR_WORDS
+        if plausible and not any(char.isdigit() for char in name) and not _in_chrome(element):
+            return name
+    return None
+
+
+def _title_element(root: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlElement | None:
+    """The heading that shows the title, if any."""
+    for heading in root.iter("h1", "h2", "h3"):
+        if squash(heading.text_content()) == title:
+            return heading
+    return None
 
 
 def _body(
@@ -231,9 +297,15 @@ def _body(
 
 
 def _date_candidates(
-    root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any], feed_date: str | None
+    root: lxml.html.HtmlElement,
+    profile: SiteProfile,
+    ld: dict[str, Any],
+    feed_date: str | None,
+    heading: lxml.html.HtmlElement | None,
 ) -> tuple[list[list[str]], list[list[str]]]:
-    """Published and modified date evidence, in order of trust."""
+    """Published and modified date evidence, in order of trust. The elements that hold the
+    headline `heading` are never taken for chrome."""
+    article = frozenset([heading, *heading.iterancestors()]) if heading is not None else frozenset()
     published: list[list[str]] = []
     modified: list[list[str]] = []
     for key, target in (("datePublished", published), ("dateModified", modified)):
@@ -254,22 +326,38 @@ def _date_candidates(
     meta_modified = _meta(root, "article:modified_time", "dateModified", "og:updated_time")
     if meta_modified:
         modified.append(["meta", meta_modified])
-    for element in select(root, profile.date) or list(root.iter("time")):
-        if _in_chrome(element):
-            continue
-        value = element.get("datetime") or element.get("content")
-        if value:
-            published.append(["time", value])
-            break
+    if machine := _machine_date(root, profile, article):
+        published.append(["time", machine])
     if feed_date:
         published.append(["feed", feed_date])
-    for text in _visible_dates(root, profile):
-        published.append(["visible", text])
+    visible = _visible_dates(root, profile, article)
+    if not visible and heading is not None:
+        visible = _dates_under_title(heading)
+    published.extend(["visible", text] for text in visible)
     return published, modified
 
 
-def _in_chrome(element: lxml.html.HtmlElement) -> bool:
-    """True inside the page header, footer, navigation or a sidebar."""
+def _machine_date(
+    root: lxml.html.HtmlElement, profile: SiteProfile, article: frozenset[lxml.html.HtmlElement]
+) -> str | None:
+    """The first machine-readable date outside the chrome: the profile's date element, else
+    `<time datetime>` or microdata `itemprop="datePublished"` (Blogger's `<abbr title>`)."""
+    for element in select(root, profile.date) or select(root, MACHINE_DATE_CSS):
+        if element.tag == "meta" or _in_chrome(element, article):
+            continue
+        value = element.get("datetime") or element.get("content")
+        if not value and element.get("itemprop") == "datePublished":
+            value = element.get("title")
+        if value:
+            return value
+    return None
+
+
+def _in_chrome(
+    element: lxml.html.HtmlElement, article: frozenset[lxml.html.HtmlElement] = frozenset()
+) -> bool:
+    """True inside the page header, footer, navigation or a sidebar (never inside `article`,
+    the elements holding the headline, whatever their class)."""
     for ancestor in element.iterancestors():
         if ancestor.tag in ("body", "html"):  # body classes describe the layout, not chrome
             break
@@ -277,8 +365,10 @@ def _in_chrome(element: lxml.html.HtmlElement) -> bool:
             return True
         if ancestor.tag == "header" and next(ancestor.iterancestors("article"), None) is None:
             return True
-        classes = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower()
-        if re.search(r"(^|[\s_-])(sidebar|widget|menu|top-bar|topbar|site-header)", classes):
+        if ancestor in article:
+            continue
+        tokens = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".split()
+        if any(CHROME_TOKEN_RE.search(token) for token in tokens):
             return True
     return False
 
@@ -300,7 +390,9 @@ def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElem
     return [e for e in elements if e not in outer]
 
 
-def _visible_dates(root: lxml.html.HtmlElement, profile: SiteProfile) -> list[str]:
+def _visible_dates(
+    root: lxml.html.HtmlElement, profile: SiteProfile, article: frozenset[lxml.html.HtmlElement]
+) -> list[str]:
     """Short texts near the article that look like dates (at most three)."""
     elements = select(root, profile.date) or [e for e in root.iter() if _looks_dated(e)]
     dated: dict[lxml.html.HtmlElement, str] = {}
@@ -308,9 +400,24 @@ def _visible_dates(root: lxml.html.HtmlElement, profile: SiteProfile) -> list[st
         text = squash(element.text_content())
         if not 4 <= len(text) <= 100 or not DATE_HINT_RE.search(text):
             continue
-        if not UPDATE_LABEL_RE.match(text) and not _in_chrome(element):
+        if not UPDATE_LABEL_RE.match(text) and not _in_chrome(element, article):
             dated[element] = text
     return list(dict.fromkeys(dated[e] for e in _innermost(list(dated))))[:3]
+
+
+def _dates_under_title(heading: lxml.html.HtmlElement) -> list[str]:
+    """An unlabelled date line among the few elements right after the headline (or after its
+    wrapper): "Mercredi, 12 Novembre 2025 – Rubrique Interview"."""
+    level: lxml.html.HtmlElement | None = heading
+    while level is not None and level.tag not in ("body", "html"):
+        for sibling in islice(level.itersiblings(), NEAR_TITLE):
+            text = squash(sibling.text_content()) if isinstance(sibling.tag, str) else ""
+            if len(text) <= 100 and FULL_DATE_RE.search(text):
+                return [text]
+        if next(level.itersiblings(), None) is not None:
+            return []
+        level = level.getparent()
+    return []
 
 
 def _source_after_date(date_texts: list[str]) -> str | None:
@@ -387,19 +494,23 @@ def extract_article(
     root = parse_html(html)
     if root is None:
         return Extraction(None, "empty page")
-    path = urlsplit(url).path
+    path = AMP_SEGMENT_RE.sub("", urlsplit(url).path)  # an AMP copy is still the article
     if path in ("", "/") or NOT_ARTICLE_PATH_RE.search(path):
         return Extraction(None, "not an article URL")
     ld = _ld_article(root)
     title = _title(root, profile, ld)
-    lines, body_html, layer = _body(root, profile, ld)
     if not title:
         return Extraction(None, "no title")
+    # dates and byline first: body extraction removes the article-info block that holds them
+    published, modified = _date_candidates(
+        root, profile, ld, feed_date, _title_element(root, title)
+    )
+    author = _first_text(root, profile.author) or _ld_name(ld.get("author")) or _markup_author(root)
+    lines, body_html, layer = _body(root, profile, ld)
     if not lines:
         return Extraction(None, "no body text")
     if _is_static_page(root):
         return Extraction(None, "static page")
-    published, modified = _date_candidates(root, profile, ld, feed_date)
     markers = _article_markers(root, url, profile, ld, bool(published))
     if not markers:
         return Extraction(None, "no article marker")
@@ -414,7 +525,7 @@ def extract_article(
         "html": body_html,
         "date_candidates": published,
         "modified_candidates": modified,
-        "author_hint": _first_text(root, profile.author) or _ld_name(ld.get("author")),
+        "author_hint": author,
         "source_hint": _first_text(root, profile.source)
         or _source_after_date([raw for kind, raw in published if kind == "visible"]),
         "extraction": layer,
