@@ -142,11 +142,18 @@ class ExportPipeline(Stage):
     """Append each stored article to articles.jsonl; rebuild feed.json at the end."""
 
     def open_spider(self) -> None:
-        export_pending(self.spider.store, self.spider.config.output_dir, after_crash=True)
+        output = self.spider.config.output_dir
+        with self.writing(output / ARTICLES, item=False):
+            export_pending(self.spider.store, output, after_crash=True)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        export_pending(self.spider.store, self.spider.config.output_dir)
+        output = self.spider.config.output_dir
+        with self.writing(output / ARTICLES):
+            export_pending(self.spider.store, output)
         return item
 
     def close_spider(self) -> None:
-        write_feed(self.spider.store, self.spider.config.output_dir)
+        output = self.spider.config.output_dir
+        if not self.output_failed:
+            with self.writing(output / FEED, item=False):
+                write_feed(self.spider.store, output)

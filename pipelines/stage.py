@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+from scrapy.exceptions import DropItem
+
+OUTPUT_ERROR = "malinews/output_error"  # stats key: why the crawl had to stop writing
+
+
+class OutputError(Exception):
+    """The output folder or the state store cannot be written (disk full, read-only...)."""
 
 
 class Stage:
@@ -21,3 +34,23 @@ class Stage:
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"malinews/{key}", n)
+
+    @property
+    def output_failed(self) -> bool:
+        return self.crawler.stats.get_value(OUTPUT_ERROR) is not None
+
+    @contextmanager
+    def writing(self, path: Path, *, item: bool = True) -> Iterator[None]:
+        """Writes to the store or to the output file `path`. A failed write (disk full,
+        read-only) is recorded once and stops the crawl, rather than failing every later item;
+        the item being written is dropped (`item=False` outside `process_item`)."""
+        if item and self.output_failed:
+            raise DropItem("output not writable")
+        try:
+            yield
+        except (sqlite3.Error, OSError) as exc:
+            where = self.spider.store.path if isinstance(exc, sqlite3.Error) else path
+            self.crawler.stats.set_value(OUTPUT_ERROR, f"{where}: cannot write: {exc}")
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="output_failed"))
+            if item:
+                raise DropItem("output not writable") from None

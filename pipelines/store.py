@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pipelines import neardup
 from pipelines.record import make_record
 from pipelines.stage import Stage
 from scheduler import outbox
@@ -207,6 +208,12 @@ class Store:
                 row,
             )
         else:
+            previous = self.article(record["id"])
+            old_keys = neardup.band_keys(neardup.signature(previous["text"]))
+            self.conn.executemany(  # found from the old text: lsh needs no index on articles
+                "DELETE FROM lsh WHERE band_key=? AND article=?",
+                [(key, previous["rowid"]) for key in old_keys],
+            )
             self.conn.execute(
                 "INSERT INTO revisions (id, revision, record) "
                 "SELECT id, revision, record FROM articles WHERE id=?",
@@ -219,7 +226,6 @@ class Store:
             )
         rowid = self.conn.execute("SELECT rowid FROM articles WHERE id=?", (record["id"],))
         article = rowid.fetchone()[0]
-        self.conn.execute("DELETE FROM lsh WHERE article=?", (article,))
         self.conn.executemany(
             "INSERT OR IGNORE INTO lsh (band_key, article) VALUES (?,?)",
             [(key, article) for key in band_keys],
@@ -427,7 +433,8 @@ class StorePipeline(Stage):
         record = make_record(item)
         now = datetime.now(UTC)
         channels = spider.config.alert_channels
-        with store.transaction():
+        alerts = 0
+        with self.writing(store.path), store.transaction():
             store.save_article(record, item["_content_hash"], item["_band_keys"], item["_urls"])
             store.count_lines(record["site"], item.get("_line_keys", ()))
             story = store.story(record["story_id"]) or {"copies": []}
@@ -436,7 +443,7 @@ class StorePipeline(Stage):
                 if outbox.record_alert(
                     store.conn, alert_payload(record, hit, story), rule_channels, now
                 ):
-                    self.count("alerts")
+                    alerts += 1
                 elif record["revision"] == 1:
                     copy = {
                         "site": record["site"],
@@ -444,6 +451,7 @@ class StorePipeline(Stage):
                         "published": record["published"],
                     }
                     outbox.add_copy(store.conn, hit.rule, record["story_id"], copy, now)
+        self.count("alerts", alerts)
         spider.known.update(dict.fromkeys(item["_urls"], record["crawled_at"]))
         self.count("new" if record["revision"] == 1 else "updated")
         return item

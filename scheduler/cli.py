@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipelines.stage import OutputError
 from scrapers.config import DEFAULT_CONFIG, Config, ConfigError, load_config, parse_interval
 
 EXIT_USAGE = 2
+EXIT_FAILURE = 1
 
 
 class UserError(Exception):
@@ -290,6 +292,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UserError) as exc:
         print(f"malinews: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OutputError as exc:
+        print(f"malinews: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess
 
+from pipelines.stage import OUTPUT_ERROR, OutputError
 from pipelines.store import Store
 from scheduler import health, outbox
 from scheduler.channels import FileChannel, build_channels
@@ -64,6 +65,9 @@ def run_crawls(
     results = [
         SiteResult(site.name, _plain(crawler.stats.get_stats())) for site, crawler in crawlers
     ]
+    failures = [r.stats[OUTPUT_ERROR] for r in results if OUTPUT_ERROR in r.stats]
+    if failures:
+        raise OutputError(failures[0])
     store = Store(config.output_dir)
     try:
         with store.transaction():

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy import signals
+from scrapy import exceptions, signals
 from scrapy.http import Response
+from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
 from pipelines.dates import parse_date
@@ -22,6 +25,26 @@ from scrapers.html import decode_html, parse_html
 from scrapers.profiles import SiteProfile
 
 STAT = "malinews/"
+MAX_RETRY_AFTER = 30.0  # seconds; a server asking for a longer pause is tried again next crawl
+FAILURE_KINDS: tuple[tuple[type[BaseException], str], ...] = (
+    (exceptions.DownloadTimeoutError, "timeout"),
+    (exceptions.DownloadCancelledError, "too_large"),  # over DOWNLOAD_MAXSIZE
+    (exceptions.ResponseDataLossError, "truncated"),
+    (exceptions.CannotResolveHostError, "dns"),
+    (exceptions.DownloadConnectionRefusedError, "connection"),
+    (exceptions.DownloadFailedError, "connection"),
+    (twisted_error.ConnectionDone, "connection"),
+    (twisted_error.ConnectionLost, "connection"),
+    (twisted_error.ConnectError, "connection"),
+)
+
+
+class PageRefused(exceptions.IgnoreRequest):
+    """A request the crawl refuses to make; `kind` names why (a stats key)."""
+
+    def __init__(self, kind: str, url: str) -> None:
+        super().__init__(f"{kind}: {url}")
+        self.kind = kind
 
 
 class NewsSpider(scrapy.Spider):
@@ -62,12 +85,25 @@ class NewsSpider(scrapy.Spider):
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(STAT + key, n)
 
+    def on_site(self, url: str) -> bool:
+        """True when `url` is an http(s) URL on the host (and port) of a start URL, `www.` and
+        host aliases (pipelines/urls.py) aside."""
+        hosts = {site_host(start) for start in self.site.start_urls}
+        return site_host(url) in hosts - {None}
+
+    def _off_site(self, url: str) -> bool:
+        """Count and refuse a link to another host (or a private address, or a non-http URL)."""
+        if self.on_site(url):
+            return False
+        self.count("offsite_links")
+        return True
+
     # -- requests -------------------------------------------------------------------------
 
     def _conditional(self, url: str, callback: Any, **meta: Any) -> scrapy.Request | None:
         """A feed or listing request: fetched on every crawl (once per crawl), with the
         ETag / Last-Modified validators of the previous crawl."""
-        if url in self.requested:
+        if url in self.requested or self._off_site(url):
             return None
         self.requested.add(url)
         etag, modified = self.store.validators(url)
@@ -89,7 +125,9 @@ class NewsSpider(scrapy.Spider):
     def _article_request(
         self, url: str, feed_date: str | None = None, updated: str | None = None
     ) -> scrapy.Request | None:
-        """An article request, unless the URL is stored and not updated since."""
+        """An article request, unless the URL is off the site, or stored and not updated since."""
+        if self._off_site(url):
+            return None
         key = canonical_url(url)
         revisit = key in self.known and self._updated_since(updated, self.known[key])
         if key in self.known and not revisit:
@@ -194,7 +232,8 @@ class NewsSpider(scrapy.Spider):
         yield from (r for r in requests if r is not None)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
-        sitemaps = discovery.sitemaps_from_robots(response.text, response.url)[:5]
+        text = response.body.decode("utf-8", errors="replace")
+        sitemaps = discovery.sitemaps_from_robots(text, response.url)[:5]
         requests = [self._conditional(url, self.parse_feed, optional=True) for url in sitemaps]
         yield from (r for r in requests if r is not None)
 
@@ -221,14 +260,98 @@ class NewsSpider(scrapy.Spider):
         if request.meta.get("optional") and response is not None and response.status == 404:
             self.count("feed_missing")
             return
+        kind = failure_kind(failure)
         self.count("errors")
-        if response is not None:
-            self.count(f"http_{response.status}")
-            problem = f"HTTP {response.status}"
-        else:
-            problem = failure.getErrorMessage() or failure.type.__name__
-            self.count(f"error_{failure.type.__name__}")
-        self.logger.warning("%s: %s", request.url, problem)
+        self.count(kind)
+        self.logger.warning("%s: %s (%s)", request.url, kind, failure.getErrorMessage())
+
+
+def site_host(url: str) -> str | None:
+    """The host[:port] of an http(s) URL as canonicalised for ids, else None."""
+    try:
+        if urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
+            return None
+        return urlsplit(canonical_url(url)).netloc or None
+    except ValueError:
+        return None
+
+
+def failure_kind(failure: Failure) -> str:
+    """The stats key of a failed request: `http_503`, `timeout`, `too_large`, `truncated`,
+    `connection`, `dns`, `offsite_redirect`, `redirect_loop`, else `error_<exception type>`."""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"http_{response.status}"
+    if isinstance(failure.value, PageRefused):
+        return failure.value.kind
+    for kind_type, kind in FAILURE_KINDS:
+        if isinstance(failure.value, kind_type):
+            return kind
+    return f"error_{failure.type.__name__}"
+
+
+class SiteGuardMiddleware:
+    """Downloader middleware: keep each crawl on its site and wait as servers ask.
+
+    Refuses requests off the site (a redirect to another host or a private address), redirect
+    loops and over-long redirect chains; before a 429/503 is retried, waits the `Retry-After`
+    delay, or gives up until the next crawl when that delay exceeds MAX_RETRY_AFTER.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
+        self.max_retries = crawler.settings.getint("RETRY_TIMES")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SiteGuardMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: scrapy.Request) -> None:
+        spider = self.crawler.spider
+        if isinstance(spider, NewsSpider) and not spider.on_site(request.url):
+            raise PageRefused("offsite_redirect", request.url)
+
+    async def process_response(self, request: scrapy.Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            self._check_redirect(request, urljoin(request.url, location.decode("latin-1")))
+        elif response.status in (429, 503):
+            await self._retry_after(request, response)
+        return response
+
+    def _check_redirect(self, request: scrapy.Request, target: str) -> None:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        # exact URLs: http -> https and /a -> /a/ are normal redirects, not loops
+        if target.split("#", 1)[0] in chain:
+            raise PageRefused("redirect_loop", request.url)
+        if len(chain) > self.max_redirects:
+            raise PageRefused("too_many_redirects", request.url)
+
+    async def _retry_after(self, request: scrapy.Request, response: Response) -> None:
+        delay = retry_after(response)
+        if delay is None or request.meta.get("retry_times", 0) >= self.max_retries:
+            return
+        if delay > MAX_RETRY_AFTER:
+            request.meta["dont_retry"] = True
+            return
+        await asyncio.sleep(delay)
+
+
+def retry_after(response: Response) -> float | None:
+    """Seconds the `Retry-After` header asks to wait (a number or an HTTP date), or None."""
+    value = _header(response, "Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _header(response: Response, name: str) -> str | None:

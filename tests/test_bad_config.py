@@ -1,0 +1,96 @@
+"""Bad configs through the real command: one line naming the file and the key, exit code 2, no
+traceback. (tests/test_config.py checks the messages of the loader itself.)"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+SITE = '[[sites]]\nname = "bamada"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+RULE = '[[alerts]]\nname = "bamex"\nkeywords = ["Bamex"]\n'
+
+CASES = {  # id -> (config text, what the error line must contain)
+    "bad-toml": ('[crawl\ninterval = "15m"\n' + SITE, "invalid TOML"),
+    "unknown-crawl-key": ("[crawl]\nintervall = 3\n" + SITE, "crawl.intervall: unknown key"),
+    "output-not-a-table": ('output = "sortie"\n' + SITE, "output: expected a table"),
+    "output-dir-number": ("[output]\ndir = 3\n" + SITE, "output.dir: expected a string"),
+    "sites-not-a-list": ("sites = 3\n", "sites: expected a list"),
+    "site-not-a-table": ("sites = [1]\n", "sites[0]: expected a table"),
+    "delay-string": ('[crawl]\ndownload_delay = "vite"\n' + SITE, "crawl.download_delay"),
+    "delay-negative": ("[crawl]\ndownload_delay = -1\n" + SITE, "crawl.download_delay"),
+    "max-pages-zero": ("[crawl]\nmax_pages = 0\n" + SITE, "crawl.max_pages"),
+    "jitter-negative": ('[crawl]\njitter = "-5s"\n' + SITE, "crawl.jitter"),
+    "interval-number-zero": ("[crawl]\ninterval = 0\n" + SITE, "crawl.interval"),
+    "contact-not-http": ('[crawl]\ncontact = "moi"\n' + SITE, "crawl.contact"),
+    "site-max-pages-string": (SITE + 'max_pages = "dix"\n', "sites[0].max_pages"),
+    "site-selector-number": (SITE + "[sites.selectors]\nbody = 3\n", "sites[0].selectors.body"),
+    "site-article-url-regex": (SITE + 'article_url = "(["\n', "sites[0].article_url"),
+    "unknown-profile": (SITE + 'profile = "lemonde"\n', "sites[0].profile: unknown profile"),
+    "empty-keyword": (SITE + '[[alerts]]\nname = "r"\nkeywords = [""]\n', "alerts[0]"),
+    "blank-keyword": (SITE + '[[alerts]]\nname = "r"\nkeywords = ["   "]\n', "alerts[0]"),
+    "no-keywords": (SITE + '[[alerts]]\nname = "r"\n', "alerts[0]"),
+    "keyword-number": (SITE + '[[alerts]]\nname = "r"\nkeywords = [3]\n', "alerts[0]"),
+    "duplicate-rule": (SITE + RULE + RULE, "alerts[1].name: duplicate rule name 'bamex'"),
+    "alert-not-a-table": ("alerts = [2]\n" + SITE, "alerts[0]: expected a table"),
+    "unknown-channel": (SITE + RULE + 'channels = ["slack"]\n', "unknown channel 'slack'"),
+    "channel-without-url": (
+        SITE + '[channels.equipe]\ntype = "webhook"\n',
+        "channels.equipe.url",
+    ),
+    "channel-secret-in-file": (
+        SITE + '[channels.equipe]\ntype = "webhook"\nurl = "http://127.0.0.1:9/"\n'
+        'secret = "s3cret"\n',
+        "channels.equipe.secret",
+    ),
+}
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess, *expected: str) -> None:
+    """Exit 2, nothing on stdout, one stderr line holding each `expected` text, no traceback."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("malinews: error: ")
+    for text in expected:
+        assert text in lines[0]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_bad_config_is_one_line_naming_file_and_key(tmp_path: Path, name: str) -> None:
+    text, expected = CASES[name]
+    path = tmp_path / "malinews.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("status", "--config", str(path))
+    assert_one_clear_line(result, "malinews.toml", expected)
+
+
+def test_a_config_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "malinews.toml"
+    path.write_bytes(SITE.replace("bamada", "s\xe9gou").encode("latin-1"))
+    assert_one_clear_line(run_cli("status", "--config", str(path)), str(path), "invalid TOML")
+
+
+def test_an_unreadable_config(tmp_path: Path) -> None:
+    folder = tmp_path / "malinews.toml"
+    folder.mkdir()  # reading a folder fails for every user, root included
+    assert_one_clear_line(run_cli("status", "--config", str(folder)), str(folder), "cannot read")
+
+
+def test_an_output_folder_that_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "bloc").write_text("un fichier, pas un dossier", encoding="utf-8")
+    path = tmp_path / "malinews.toml"
+    path.write_text('[output]\ndir = "bloc/sortie"\n' + SITE, encoding="utf-8")
+    result = run_cli("crawl", "--config", str(path))
+    assert_one_clear_line(result, "bloc/sortie", "output folder not writable")
+
+
+def test_an_unknown_site_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "malinews.toml"
+    path.write_text(SITE, encoding="utf-8")
+    result = run_cli("crawl", "--config", str(path), "--site", "maliweb")
+    assert_one_clear_line(result, "malinews.toml", "no site named 'maliweb'")
