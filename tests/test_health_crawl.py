@@ -95,3 +95,23 @@ def test_layout_change_and_block_raise_one_alert_each_way(
     assert not (out / "alerts.jsonl").exists() or all(
         not a["rule"].startswith("ops:") for a in read_jsonl(out / "alerts.jsonl")
     )
+
+
+CHALLENGE = (
+    b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    b"<div id='challenge-form'>Checking your browser before accessing bamada.net.</div>"
+    b"<script>window._cf_chl_opt={cvId: '3'};</script></body></html>"
+)
+
+
+def test_a_challenge_page_is_a_block_never_an_article(tmp_path: Path, site_copies: Path) -> None:
+    with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
+        config = write_config(tmp_path / "malinews.toml", {"bamada": server})
+        publish(site_copies, 0)
+        server.override = (200, CHALLENGE)  # some walls answer 200
+        result = run_cli("crawl", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    assert ops_alerts(out) == [("ops:blocked", "started")]
+    assert not (out / "articles.jsonl").exists() or not read_jsonl(out / "articles.jsonl")
+    assert "bamada: blocked:" in result.stdout

@@ -19,6 +19,7 @@ from pipelines.dates import parse_date
 from pipelines.store import Store
 from pipelines.urls import canonical_url
 from scrapers import discovery
+from scrapers.blocks import block_reason
 from scrapers.config import Config, load_config
 from scrapers.extract import extract_article
 from scrapers.html import decode_html, parse_html
@@ -183,12 +184,26 @@ class NewsSpider(scrapy.Spider):
 
     # -- callbacks ------------------------------------------------------------------------
 
+    def _page(self, response: Response) -> str | None:
+        """The page's text, or None for a block page (challenge, captcha, censorship notice),
+        which is counted and never read as content."""
+        html = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        reason = block_reason(response.status, html)
+        if reason is None:
+            return html
+        self.count("blocked")
+        self.count(f"blocked_{reason}")
+        self.logger.warning("%s: block page (%s)", response.url, reason)
+        return None
+
     def parse_listing(self, response: Response) -> Iterator[Any]:
         if response.status == 304:
             self.count("not_modified")
             return
+        html = self._page(response)
+        if html is None:
+            return
         self._remember(response)
-        html = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
         root = parse_html(html)
         if root is None:
             self.count("empty_pages")
@@ -238,7 +253,9 @@ class NewsSpider(scrapy.Spider):
         yield from (r for r in requests if r is not None)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        html = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        html = self._page(response)
+        if html is None:
+            return
         extraction = extract_article(
             html, response.url, self.site, feed_date=response.meta.get("feed_date")
         )
