@@ -50,21 +50,14 @@ def _fold_token(token: str) -> str:
     return fold(token)
 
 
-def _tokenize(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Folded tokens of `text` and their character spans in `text`."""
-    words: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for m in _TOKEN.finditer(text):
-        word = _fold_token(m.group())
-        if word:
-            words.append(word)
-            spans.append(m.span())
-    return words, spans
+def _words(text: str) -> list[str]:
+    """Folded tokens of `text`, one per `_TOKEN` match (a token may fold to "")."""
+    return [_fold_token(token) for token in _TOKEN.findall(text)]
 
 
 def keyword_tokens(keyword: str) -> tuple[str, ...]:
     """The folded tokens a keyword is matched by (empty: it can never match)."""
-    return tuple(_tokenize(keyword)[0])
+    return tuple(word for word in _words(keyword) if word)
 
 
 Keyword = tuple[str, ...]  # one keyword: its spelling variants
@@ -232,8 +225,11 @@ class KeywordMatcher:
         """One Hit per rule that fires (first hit, title checked before text)."""
         evidence = _Evidence()
         for source in (title, text):
-            words, spans = _tokenize(source)
-            for first, last, entry in self._occurrences(words):
+            found = list(self._occurrences(_words(source)))
+            if not found:
+                continue
+            spans = [m.span() for m in _TOKEN.finditer(source)]  # only for texts with hits
+            for first, last, entry in found:
                 start, end = spans[first][0], spans[last][1]
                 evidence.record(entry, _Occurrence(source, start, end, entry.variant))
         return [

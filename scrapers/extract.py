@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape as html_escape
@@ -95,6 +95,8 @@ TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—-]\s+")
 AMP_SEGMENT_RE = re.compile(r"/amp(?=/|$)", re.I)
 # Bylines in markup when the profile names none (Joomla "Écrit par", theme author spans).
 AUTHOR_CSS = ".createdby, .author-name, [rel=author], [itemprop=author]"
+# a cheap test on the page's text before the slow AUTHOR_CSS query
+AUTHOR_MARKUP_RE = re.compile(r"createdby|author-name|rel=[\"']?author|itemprop=[\"']?author")
 AUTHOR_PREFIX_RE = re.compile(r"^(?:(?:[ée]crit|publi[ée]|r[ée]dig[ée])\s+)?par\s+", re.I)
 MAX_AUTHOR_WORDS = 6
 MIN_BODY_CHARS = 250
@@ -173,8 +175,8 @@ def _remove(elements: list[lxml.html.HtmlElement]) -> None:
 def _strip_chrome(container: lxml.html.HtmlElement, profile: SiteProfile) -> None:
     """Remove template chrome inside a body container, in place."""
     _remove([e for tag in CHROME_TAGS for e in container.iter(tag) if e is not container])
-    for css in profile.drop:
-        _remove([e for e in select(container, css) if e is not container])
+    if profile.drop:  # one query for all of them
+        _remove([e for e in select(container, ", ".join(profile.drop)) if e is not container])
     _remove(
         [
             e
@@ -275,18 +277,13 @@ def _body(
     root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
 ) -> tuple[list[str], str, str]:
     """Body lines, the container's HTML, and which layer gave them."""
-    layers: list[tuple[str, lxml.html.HtmlElement | None]] = []
-    if profile.body:
-        found = select(root, profile.body)
-        layers.append(("profile", found[0] if found else None))
-    article_body = ld.get("articleBody")
-    if isinstance(article_body, str) and len(article_body) >= MIN_BODY_CHARS:
-        paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", article_body) if p.strip()]
-        html = "".join(f"<p>{html_escape(p)}</p>" for p in paragraphs)
-        metadata = lxml.html.fragment_fromstring(html, create_parent="div")
-        layers.append(("metadata", metadata))
-    layers.append(("generic", _generic_container(root)))
-    for layer, container in layers:
+    layers: tuple[tuple[str, Callable[[], lxml.html.HtmlElement | None]], ...] = (
+        ("profile", lambda: _profile_container(root, profile)),
+        ("metadata", lambda: _metadata_container(ld)),
+        ("generic", lambda: _generic_container(root)),
+    )
+    for layer, find in layers:
+        container = find()  # each layer is only computed if the one before failed
         if container is None:
             continue
         _strip_chrome(container, profile)
@@ -294,6 +291,23 @@ def _body(
         if sum(len(line) for line in lines) >= MIN_BODY_CHARS:
             return lines, lxml.html.tostring(container, encoding="unicode"), layer
     return [], "", "none"
+
+
+def _profile_container(
+    root: lxml.html.HtmlElement, profile: SiteProfile
+) -> lxml.html.HtmlElement | None:
+    found = select(root, profile.body)
+    return found[0] if found else None
+
+
+def _metadata_container(ld: dict[str, Any]) -> lxml.html.HtmlElement | None:
+    """JSON-LD `articleBody` as paragraphs."""
+    article_body = ld.get("articleBody")
+    if not isinstance(article_body, str) or len(article_body) < MIN_BODY_CHARS:
+        return None
+    paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", article_body) if p.strip()]
+    html = "".join(f"<p>{html_escape(p)}</p>" for p in paragraphs)
+    return lxml.html.fragment_fromstring(html, create_parent="div")
 
 
 def _date_candidates(
@@ -326,11 +340,12 @@ def _date_candidates(
     meta_modified = _meta(root, "article:modified_time", "dateModified", "og:updated_time")
     if meta_modified:
         modified.append(["meta", meta_modified])
-    if machine := _machine_date(root, profile, article):
+    date_elements = select(root, profile.date)  # the profile's date element, used twice
+    if machine := _machine_date(root, date_elements, article):
         published.append(["time", machine])
     if feed_date:
         published.append(["feed", feed_date])
-    visible = _visible_dates(root, profile, article)
+    visible = _visible_dates(root, date_elements, article)
     if not visible and heading is not None:
         visible = _dates_under_title(heading)
     published.extend(["visible", text] for text in visible)
@@ -338,11 +353,13 @@ def _date_candidates(
 
 
 def _machine_date(
-    root: lxml.html.HtmlElement, profile: SiteProfile, article: frozenset[lxml.html.HtmlElement]
+    root: lxml.html.HtmlElement,
+    date_elements: list[lxml.html.HtmlElement],
+    article: frozenset[lxml.html.HtmlElement],
 ) -> str | None:
     """The first machine-readable date outside the chrome: the profile's date element, else
     `<time datetime>` or microdata `itemprop="datePublished"` (Blogger's `<abbr title>`)."""
-    for element in select(root, profile.date) or select(root, MACHINE_DATE_CSS):
+    for element in date_elements or select(root, MACHINE_DATE_CSS):
         if element.tag == "meta" or _in_chrome(element, article):
             continue
         value = element.get("datetime") or element.get("content")
@@ -391,10 +408,12 @@ def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElem
 
 
 def _visible_dates(
-    root: lxml.html.HtmlElement, profile: SiteProfile, article: frozenset[lxml.html.HtmlElement]
+    root: lxml.html.HtmlElement,
+    date_elements: list[lxml.html.HtmlElement],
+    article: frozenset[lxml.html.HtmlElement],
 ) -> list[str]:
     """Short texts near the article that look like dates (at most three)."""
-    elements = select(root, profile.date) or [e for e in root.iter() if _looks_dated(e)]
+    elements = date_elements or [e for e in root.iter() if _looks_dated(e)]
     dated: dict[lxml.html.HtmlElement, str] = {}
     for element in elements:
         text = squash(element.text_content())
@@ -505,7 +524,11 @@ def extract_article(
     published, modified = _date_candidates(
         root, profile, ld, feed_date, _title_element(root, title)
     )
-    author = _first_text(root, profile.author) or _ld_name(ld.get("author")) or _markup_author(root)
+    author = (
+        _first_text(root, profile.author)
+        or _ld_name(ld.get("author"))
+        or (_markup_author(root) if AUTHOR_MARKUP_RE.search(html) else None)
+    )
     lines, body_html, layer = _body(root, profile, ld)
     if not lines:
         return Extraction(None, "no body text")
@@ -514,7 +537,7 @@ def extract_article(
     markers = _article_markers(root, url, profile, ld, bool(published))
     if not markers:
         return Extraction(None, "no article marker")
-    if _is_listing(root) and "jsonld" not in markers and "og:type" not in markers:
+    if "jsonld" not in markers and "og:type" not in markers and _is_listing(root):
         return Extraction(None, "listing page")
     article = {
         "url": url,

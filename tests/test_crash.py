@@ -2,10 +2,10 @@
 nothing was lost, nothing duplicated and no file was left half-written.
 
 A fixture site publishes 16 more articles before each crawl (320 for the 20 kills of CI, 3,200
-with `MALINEWS_CRASH_KILLS=200`), served slowly enough that a crawl takes about 2.5 seconds after
-its start-up; one article in ten mentions Bamex, which an alert rule watches. Each crawl is killed
-after a random delay (seeded), a reader tails articles.jsonl meanwhile, and a last crawl runs to
-the end.
+with `MALINEWS_CRASH_KILLS=200`); one article in ten mentions Bamex, which an alert rule
+watches. Each crawl is killed once the site has served a random number of its article pages
+(seeded), a random fraction of a page later, so kills follow the crawl's progress whatever the
+machine's speed; a reader tails articles.jsonl meanwhile, and a last crawl runs to the end.
 A file size limit (RLIMIT_FSIZE) stands in for a full disk.
 """
 
@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +37,8 @@ BATCH = 16  # articles published before each crawl
 ARTICLES = BATCH * KILLS
 ALERT_EVERY = 10  # articles 0, 10, 20... mention Bamex
 FULL_DISK_ARTICLES = 64
-LATENCY = 0.3  # seconds per article page: 16 articles take about 2.5 s at 2 per host
+LATENCY = 0.1  # seconds per article page
+KILL_WAIT = 30.0  # seconds a run may take to reach the page where it is killed
 SEED = 20261127
 LONG = pytest.mark.timeout(120 + 10 * KILLS)  # about 3 s per kill, with room to spare
 
@@ -134,11 +136,18 @@ def write_config(tmp_path: Path, site: CrashSite, interval: str = "1h") -> Path:
     return config
 
 
-def kill_at_random(command: list[str], delay: float) -> bool:
-    """Start `command` in its own process group; SIGKILL the group after `delay` seconds.
+def article_hits(site: CrashSite) -> int:
+    return sum(n for path, n in site.server.hits.items() if path.startswith("/actualite/"))
+
+
+def kill_midway(command: list[str], site: CrashSite, pages: int, extra: float) -> bool:
+    """Start `command` in its own process group; SIGKILL the group once the site has served
+    `pages` more article pages, `extra` seconds later (so kills land while a page is parsed,
+    stored or exported). Kills follow the crawl's progress, not the machine's speed.
 
     Returns True if it was killed, False if it had finished by then.
     """
+    served = article_hits(site)
     process = subprocess.Popen(
         command,
         cwd=REPO,
@@ -147,10 +156,13 @@ def kill_at_random(command: list[str], delay: float) -> bool:
         start_new_session=True,
     )
     try:
-        process.wait(timeout=delay)
-        return False
-    except subprocess.TimeoutExpired:
-        return True
+        deadline = time.monotonic() + KILL_WAIT
+        while article_hits(site) - served < pages and time.monotonic() < deadline:
+            if process.poll() is not None:
+                return False
+            time.sleep(0.01)
+        time.sleep(extra)
+        return process.poll() is None
     finally:  # also when the test itself is interrupted: leave no crawl behind
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -162,7 +174,7 @@ def lines(path: Path) -> int:
 
 
 def crash_loop(
-    tmp_path: Path, site: CrashSite, command: list[str], kills: int, delays: tuple[float, float]
+    tmp_path: Path, site: CrashSite, command: list[str], kills: int
 ) -> tuple[int, int, Tail]:
     """Publish a batch, run `command`, kill it at a random moment; until `kills` kills.
 
@@ -180,7 +192,7 @@ def crash_loop(
             runs += 1
             assert runs <= 3 * kills, f"only {killed} kills in {runs} runs: crawls end too soon"
             site.publish(math.ceil(ARTICLES / kills))
-            if kill_at_random(command, rng.uniform(*delays)):
+            if kill_midway(command, site, rng.randint(1, BATCH), rng.uniform(0, LATENCY)):
                 killed += 1
                 midway += lines(articles) < site.published
             if articles.exists() and articles.stat().st_size:
@@ -223,7 +235,7 @@ def finish(config: Path) -> None:
 def test_killed_crawls_lose_and_duplicate_nothing(tmp_path: Path, site: CrashSite) -> None:
     config = write_config(tmp_path, site)
     command = [sys.executable, "-m", "scheduler.cli", "crawl", "--config", str(config)]
-    killed, midway, tail = crash_loop(tmp_path, site, command, KILLS, (0.8, 2.8))
+    killed, midway, tail = crash_loop(tmp_path, site, command, KILLS)
     finish(config)
     assert killed == KILLS and midway >= KILLS // 2, f"{midway} kills with work in flight"
     assert tail.lines > 0 and tail.bad == []
@@ -236,7 +248,7 @@ def test_killed_monitor_and_its_crawl_lose_and_duplicate_nothing(
 ) -> None:
     config = write_config(tmp_path, site)
     command = [sys.executable, "-m", "scheduler.cli", "run", "--config", str(config)]
-    killed, midway, tail = crash_loop(tmp_path, site, command, RUN_KILLS, (1.5, 4.0))
+    killed, midway, tail = crash_loop(tmp_path, site, command, RUN_KILLS)
     finish(config)
     assert killed == RUN_KILLS and midway >= 1, f"{midway} kills with work in flight"
     assert tail.bad == []
