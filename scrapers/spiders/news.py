@@ -76,7 +76,8 @@ class NewsSpider(scrapy.Spider):
         spider.name = spider.site.name
         spider.store = Store(config.output_dir)
         spider.known = spider.store.known_urls()
-        spider.requested = set()
+        spider.requested = set()  # feeds and listings asked for in this crawl
+        spider.scheduled = set()  # canonical URLs of the article pages asked for
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
@@ -126,10 +127,12 @@ class NewsSpider(scrapy.Spider):
     def _article_request(
         self, url: str, feed_date: str | None = None, updated: str | None = None
     ) -> scrapy.Request | None:
-        """An article request, unless the URL is off the site, or stored and not updated since."""
-        if self._off_site(url):
-            return None
+        """An article request, unless the URL is off the site, already requested in this crawl
+        (in any of its variants), or stored and not updated since."""
         key = canonical_url(url)
+        if key in self.scheduled or self._off_site(url):
+            return None
+        self.scheduled.add(key)
         revisit = key in self.known and self._updated_since(updated, self.known[key])
         if key in self.known and not revisit:
             self.count("skipped_known")
