@@ -3,6 +3,7 @@ when they start and one when they end."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from scheduler.demo import SiteServer, site_origin
@@ -115,3 +116,28 @@ def test_a_challenge_page_is_a_block_never_an_article(tmp_path: Path, site_copie
     assert ops_alerts(out) == [("ops:blocked", "started")]
     assert not (out / "articles.jsonl").exists() or not read_jsonl(out / "articles.jsonl")
     assert "bamada: blocked:" in result.stdout
+
+
+def test_a_source_that_stops_publishing_is_silent(tmp_path: Path, site_copies: Path) -> None:
+    """Crawled every second, the site publishes at each of four crawls, then stops: once the
+    quiet lasts four of its usual gaps (and three intervals), one "silent" alert."""
+    with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
+        config = write_config(tmp_path / "malinews.toml", {"bamada": server})
+        config.write_text(config.read_text().replace("[crawl]", '[crawl]\ninterval = "1s"'))
+        out = tmp_path / "out"
+
+        def crawl() -> str:
+            result = run_cli("crawl", "--config", str(config))
+            assert result.returncode == 0, result.stderr
+            return result.stdout
+
+        crawl()
+        for batch in range(4):
+            publish(site_copies, batch)
+            crawl()
+        assert ops_alerts(out) == []
+        quiet = [crawl() for _ in range(4)]  # each crawl takes about a second
+        time.sleep(4)
+        last = crawl()
+    assert ops_alerts(out) == [("ops:silent", "started")], quiet
+    assert "bamada: silent:" in last

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scheduler.demo import SiteServer, site_origin
 from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli
+from tests.test_crawl import EXPECTED
 
 ARTICLE_PATHS = {
     "/" + p.name
@@ -58,6 +59,12 @@ def test_recrawl_with_nothing_new_requests_no_article_page(
         fetched_second = list(server.requests)
     articles = read_jsonl(tmp_path / "out" / "articles.jsonl")
     assert len(articles) == len(ARTICLE_PATHS) == len(set(fetched_first))
+    # configured by its start URL alone, the site still comes out field by field
+    for article in articles:
+        title, author, source, published = EXPECTED["/" + article["url"].split("/", 3)[3]]
+        got = (article["title"], article["author"], article["source"], article["published"])
+        assert got == (title, author, source, published)
+        assert "Suivez-nous" not in article["text"] and article["extraction"] == "generic"
     assert not [p for p in fetched_second if p in ARTICLE_PATHS], fetched_second
     assert len(fetched_second) <= 5  # robots (twice: Scrapy's and ours), home, feed, sitemap
     summary = second.stdout.splitlines()[1].split()
