@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import random
-import tomllib
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from bench.textgen import Article, Writer
 from pipelines.boilerplate import boilerplate_item
 from pipelines.clean import clean_item, normalize_text
 from scheduler.demo import DEMO_SITES_DIR, SiteServer, site_origin
-from scrapers.config import Config, parse_config
 from scrapers.extract import extract_article
 from scrapers.profiles import BUILTIN, SiteProfile
 
@@ -324,8 +322,3 @@ def crawl_config_text(mirror: Mirror, servers: dict[str, SiteServer], rules: str
             f'start_urls = ["{servers[site.name].url}/"]\nmax_pages = {site.listing_pages + 1}\n'
         )
     return "\n".join(parts) + rules
-
-
-def crawl_config(text: str, path: Path, output_dir: Path) -> Config:
-    """Parse a config text written by `crawl_config_text` (checks it as `malinews crawl` does)."""
-    return parse_config(tomllib.loads(text), path, output_dir)

@@ -138,11 +138,6 @@ class Store:
 
     # -- articles -------------------------------------------------------------------------
 
-    def is_known(self, url: str) -> bool:
-        return (
-            self.conn.execute("SELECT 1 FROM seen_urls WHERE url=?", (url,)).fetchone() is not None
-        )
-
     def known_urls(self) -> dict[str, str]:
         """Every stored URL with the time its article was last fetched."""
         rows = self.conn.execute(
