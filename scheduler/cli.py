@@ -273,7 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
             "--log-level", default="WARNING", help="Scrapy log level (default: WARNING)"
         )
     parsers["crawl"].add_argument(
-        "--site", action="append", metavar="NAME", help="crawl only this site (repeatable)"
+        "--site",
+        action="extend",
+        nargs="+",
+        metavar="NAME",
+        help="crawl only these sites (--site a b, or --site a --site b)",
     )
     parsers["extract"].add_argument("path", help="saved HTML page, or - for standard input")
     parsers["extract"].add_argument("--url", required=True, help="the URL the page was saved from")

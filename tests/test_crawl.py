@@ -296,7 +296,7 @@ def test_the_same_article_crawled_twice_is_stored_once(
     first = (tmp_path / "out" / "articles.jsonl").read_text()
     for server in servers.values():
         server.requests.clear()
-    again = run_cli("crawl", "--config", str(config), "--site", "bamada", "--site", "maliweb")
+    again = run_cli("crawl", "--config", str(config), "--site", "bamada", "maliweb")
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "out" / "articles.jsonl").read_text() == first
     assert "maliactu" not in again.stdout
