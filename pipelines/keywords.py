@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from pipelines.stage import Stage
@@ -53,6 +55,11 @@ def _fold_token(token: str) -> str:
 def _words(text: str) -> list[str]:
     """Folded tokens of `text`, one per `_TOKEN` match (a token may fold to "")."""
     return [_fold_token(token) for token in _TOKEN.findall(text)]
+
+
+def _spans(text: str, last: int) -> list[tuple[int, int]]:
+    """Character spans of the tokens of `text`, up to token number `last`."""
+    return [m.span() for m in islice(_TOKEN.finditer(text), last + 1)]
 
 
 def keyword_tokens(keyword: str) -> tuple[str, ...]:
@@ -228,7 +235,7 @@ class KeywordMatcher:
             found = list(self._occurrences(_words(source)))
             if not found:
                 continue
-            spans = [m.span() for m in _TOKEN.finditer(source)]  # only for texts with hits
+            spans = _spans(source, max(last for _, last, _ in found))  # only texts with hits
             for first, last, entry in found:
                 start, end = spans[first][0], spans[last][1]
                 evidence.record(entry, _Occurrence(source, start, end, entry.variant))
@@ -294,14 +301,20 @@ def snippet(source: str, start: int, end: int) -> str:
     return f"{before}**{source[start:end]}**{after}"
 
 
+@lru_cache(maxsize=8)
+def _sentence_breaks(source: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the sentence breaks of `source` (found once per text, not per hit)."""
+    breaks = [m.span() for m in _SENTENCE_BREAK.finditer(source)]
+    return [b[0] for b in breaks], [b[1] for b in breaks]
+
+
 def _sentence_bounds(source: str, start: int, end: int) -> tuple[int, int]:
-    first, last = 0, len(source)
-    for m in _SENTENCE_BREAK.finditer(source):
-        if m.end() <= start:
-            first = m.end()
-        elif m.start() >= end:
-            last = m.start()
-            break
+    """The sentence around `source[start:end]`: from the last break before it to the next."""
+    starts, ends = _sentence_breaks(source)
+    before = bisect_right(ends, start) - 1
+    after = bisect_left(starts, end)
+    first = ends[before] if before >= 0 else 0
+    last = starts[after] if after < len(starts) else len(source)
     return first, last
 
 
