@@ -17,6 +17,7 @@ from scrapers.config import DEFAULT_CONFIG, Config, ConfigError, load_config, pa
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+DEMO_PORT = 8411  # the sample sites are served on 127.0.0.1:8411 and the next ports
 
 
 class UserError(Exception):
@@ -149,7 +150,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
-    servers = demo_servers()
+    servers = demo_servers(first_port=DEMO_PORT)
     with ExitStack() as stack:
         for server in servers.values():
             stack.enter_context(server)

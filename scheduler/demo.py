@@ -41,12 +41,16 @@ class SiteServer:
     and honoured (304), as real WordPress servers do.
     """
 
-    def __init__(self, root: Path, origin: str) -> None:
+    def __init__(self, root: Path, origin: str, port: int = 0) -> None:
+        """`port` 0 takes any free port; a fixed port that is busy falls back to that."""
         self.root = root
         self.origin = origin
         self.requests: list[str] = []
         self.override: tuple[int, bytes] | None = None  # (status, body) answered to every request
-        self._httpd = _Server(("127.0.0.1", 0), self._handler())
+        try:
+            self._httpd = _Server(("127.0.0.1", port), self._handler())
+        except OSError:
+            self._httpd = _Server(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -120,10 +124,11 @@ def demo_config_text(servers: dict[str, SiteServer], output_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def demo_servers(root: Path = DEMO_SITES_DIR) -> dict[str, SiteServer]:
-    """One server per bundled site folder."""
+def demo_servers(root: Path = DEMO_SITES_DIR, first_port: int = 0) -> dict[str, SiteServer]:
+    """One server per bundled site folder; with `first_port`, on fixed ports from it (so the
+    demo's URLs, and the article ids made from them, stay the same from one run to the next)."""
+    folders = [f for f in sorted(root.iterdir()) if f.is_dir() and f.name in BUILTIN]
     return {
-        folder.name: SiteServer(folder, site_origin(folder.name))
-        for folder in sorted(root.iterdir())
-        if folder.is_dir() and folder.name in BUILTIN
+        folder.name: SiteServer(folder, site_origin(folder.name), first_port and first_port + i)
+        for i, folder in enumerate(folders)
     }

@@ -371,3 +371,12 @@ def test_alerts_status_and_sites_commands_read_the_store(demo: dict[str, Any]) -
     assert rows["bamada"][3] == "6" and rows["bamada"][4] == "0"  # new, errors
     sites = run_cli("sites")
     assert sites.returncode == 0 and "maliweb" in sites.stdout and "feed" in sites.stdout
+
+
+def test_running_the_demo_again_finds_nothing_new(demo: dict[str, Any]) -> None:
+    before = (demo["out"] / "articles.jsonl").read_text(encoding="utf-8")
+    again = run_cli("demo", "--output", str(demo["out"]))
+    assert again.returncode == 0, again.stderr
+    total = next(line for line in again.stdout.splitlines() if line.startswith("total"))
+    assert total.split()[2] == "0"  # no new article
+    assert (demo["out"] / "articles.jsonl").read_text(encoding="utf-8") == before
