@@ -72,7 +72,11 @@ class Monitor:
             with self.lock:
                 self.children.discard(child)
         duration = time.monotonic() - started
-        if child.returncode != 0:
+        try:
+            rows = json.loads(out.strip().splitlines()[-1]) if child.returncode == 0 else None
+        except (IndexError, ValueError):
+            rows = None
+        if rows is None:  # a killed or failed crawl: its last error line says why
             problem = (err.strip().splitlines() or ["no message"])[-1]
             log.error(
                 "crawl %s failed after %.1fs (exit %s): %s",
@@ -82,7 +86,6 @@ class Monitor:
                 problem,
             )
             return
-        rows = json.loads(out.strip().splitlines()[-1])
         for row in rows:
             log.info(
                 "crawl %s: %.1fs, %d pages, %d new, %d duplicates, %d alerts, %d errors",

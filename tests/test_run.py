@@ -58,6 +58,7 @@ def test_run_crawls_on_interval_alerts_once_and_stops_on_sigterm(
     tmp_path: Path, site_copies: Path
 ) -> None:
     rules = '[[alerts]]\nname = "bamex"\nkeywords = ["Bamex"]\n'
+    rules += '[[sites]]\nname = "nowhere"\nstart_urls = ["http://127.0.0.1:9/"]\n'  # down
     with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
         config = write_config(tmp_path / "malinews.toml", {"bamada": server}, rules)
         text = config.read_text().replace(
@@ -77,6 +78,7 @@ def test_run_crawls_on_interval_alerts_once_and_stops_on_sigterm(
                 BAMEX_PARAGRAPHS,
             )
             monitor.wait_for("crawl bamada:", count=3)
+            monitor.wait_for("crawl nowhere:")  # a site that is down does not stop the others
         finally:
             monitor.process.send_signal(signal.SIGTERM)
             code = monitor.process.wait(timeout=60)
