@@ -17,7 +17,7 @@ from scheduler.channels import FileChannel, build_channels
 from scrapers.config import Config
 from scrapers.profiles import SiteProfile
 from scrapers.settings import crawl_settings
-from scrapers.spiders.news import STAT, NewsSpider
+from scrapers.spiders.news import FAILED, STAT, NewsSpider
 
 log = logging.getLogger("malinews")
 DELIVERY_LOCK = ".delivery.lock"
@@ -160,9 +160,9 @@ def format_summary(results: list[SiteResult]) -> str:
     lines.append(f"{'total':<{width}}  " + "  ".join(f"{totals[n]:>10}" for n in names))
     for result in results:
         errors = {
-            k.removeprefix(STAT): v
+            k.removeprefix(STAT + FAILED): v
             for k, v in result.stats.items()
-            if k.startswith((STAT + "http_", STAT + "error_"))
+            if k.startswith(STAT + FAILED)
         }
         if errors:
             lines.append(

@@ -217,9 +217,9 @@ def test_each_failure_is_counted_by_kind_for_the_site(crawl: Crawl) -> None:
         expected[kind] = expected.get(kind, 0) + 1
     expected["offsite_redirect"] = 2  # to another host, to a private address
     counted = {
-        key.removeprefix("malinews/"): value
+        key.removeprefix("malinews/failed/"): value
         for key, value in crawl.stats.items()
-        if key.removeprefix("malinews/") in expected
+        if key.startswith("malinews/failed/")
     }
     assert counted == expected
     assert crawl.stats["malinews/errors"] == sum(expected.values())
@@ -231,6 +231,10 @@ def test_summary_and_status_show_the_errors(crawl: Crawl) -> None:
     columns = dict(zip(header.split(), row.split(), strict=True))
     assert columns["site"] == SITE and int(columns["errors"]) == errors
     assert int(columns["new"]) == len(STORED) + 1
+    by_kind = next(
+        line for line in crawl.summary.splitlines() if line.startswith(f"{SITE}: errors:")
+    )
+    assert "timeout" in by_kind and "offsite_redirect 2" in by_kind
     status_row = next(line for line in crawl.status.splitlines() if line.startswith(SITE))
     assert status_row.split()[4] == str(errors)
 

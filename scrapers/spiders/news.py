@@ -26,6 +26,7 @@ from scrapers.html import decode_html, parse_html
 from scrapers.profiles import SiteProfile
 
 STAT = "malinews/"
+FAILED = "failed/"  # stats key prefix of each failure kind: malinews/failed/timeout
 MAX_RETRY_AFTER = 30.0  # seconds; a server asking for a longer pause is tried again next crawl
 FAILURE_KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (exceptions.DownloadTimeoutError, "timeout"),
@@ -282,7 +283,7 @@ class NewsSpider(scrapy.Spider):
             return
         kind = failure_kind(failure)
         self.count("errors")
-        self.count(kind)
+        self.count(FAILED + kind)
         self.logger.warning("%s: %s (%s)", request.url, kind, failure.getErrorMessage())
 
 
