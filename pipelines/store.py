@@ -197,17 +197,18 @@ class Store:
             record["id"],
         )
         if record["revision"] == 1:
-            self.conn.execute(
+            article = self.conn.execute(
                 "INSERT INTO articles (site, url, story_id, content_hash, published, crawled_at, "
                 "revision, record, id) VALUES (?,?,?,?,?,?,?,?,?)",
                 row,
-            )
+            ).lastrowid
         else:
             previous = self.article(record["id"])
+            article = previous["rowid"]
             old_keys = neardup.band_keys(neardup.signature(previous["text"]))
             self.conn.executemany(  # found from the old text: lsh needs no index on articles
                 "DELETE FROM lsh WHERE band_key=? AND article=?",
-                [(key, previous["rowid"]) for key in old_keys],
+                [(key, article) for key in old_keys],
             )
             self.conn.execute(
                 "INSERT INTO revisions (id, revision, record) "
@@ -219,8 +220,6 @@ class Store:
                 "crawled_at=?, revision=?, record=? WHERE id=?",
                 row,
             )
-        rowid = self.conn.execute("SELECT rowid FROM articles WHERE id=?", (record["id"],))
-        article = rowid.fetchone()[0]
         self.conn.executemany(
             "INSERT OR IGNORE INTO lsh (band_key, article) VALUES (?,?)",
             [(key, article) for key in band_keys],
