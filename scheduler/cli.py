@@ -33,16 +33,19 @@ def _config(args: argparse.Namespace) -> Config:
         build_channels(config.channels, output_dir=config.output_dir)
     except ValueError as exc:
         raise ConfigError(f"{config.path}: {exc}") from None
+    _writable(config.output_dir)
+    return config
+
+
+def _writable(folder: Path) -> None:
+    """Create the output folder if needed; one clear line when it cannot be written."""
     try:
-        config.output_dir.mkdir(parents=True, exist_ok=True)
-        probe = config.output_dir / ".write-test"
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise UserError(
-            f"{config.output_dir}: output folder not writable: {exc.strerror}"
-        ) from None
-    return config
+        raise UserError(f"{folder}: output folder not writable: {exc.strerror}") from None
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -149,7 +152,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from scheduler.run import Monitor
 
     output = Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
+    _writable(output)
     servers = demo_servers(first_port=DEMO_PORT)
     with ExitStack() as stack:
         for server in servers.values():

@@ -94,3 +94,9 @@ def test_an_unknown_site_on_the_command_line(tmp_path: Path) -> None:
     path.write_text(SITE, encoding="utf-8")
     result = run_cli("crawl", "--config", str(path), "--site", "maliweb")
     assert_one_clear_line(result, "malinews.toml", "no site named 'maliweb'")
+
+
+def test_a_demo_output_folder_that_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "bloc").write_text("un fichier, pas un dossier", encoding="utf-8")
+    result = run_cli("demo", "--output", str(tmp_path / "bloc" / "sortie"))
+    assert_one_clear_line(result, "bloc/sortie", "output folder not writable")
