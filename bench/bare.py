@@ -16,9 +16,9 @@ import scrapy
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.http import Response
 
-from scrapers.config import load_config
-from scrapers.profiles import SiteProfile
-from scrapers.settings import crawl_settings
+from malinews.scrapers.config import load_config
+from malinews.scrapers.profiles import SiteProfile
+from malinews.scrapers.settings import crawl_settings
 
 
 class BareSpider(scrapy.Spider):

@@ -38,7 +38,7 @@ def run_child(args: list[str], log: Path) -> ChildRun:
 
 def malinews_crawl(config: Path, output: Path, log: Path) -> ChildRun:
     """`malinews crawl --json` on a config: the real command, spiders and pipelines."""
-    args = ["-m", "scheduler.cli", "crawl", "--config", str(config), "--output", str(output)]
+    args = ["-m", "malinews.cli", "crawl", "--config", str(config), "--output", str(output)]
     return run_child([*args, "--json", "--log-level", "ERROR"], log)
 
 

@@ -46,8 +46,8 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
-from pipelines.chain import extract_page
-from scrapers.profiles import BUILTIN, generic_profile
+from malinews.pipelines.chain import extract_page
+from malinews.scrapers.profiles import BUILTIN, generic_profile
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "tests" / "gold"

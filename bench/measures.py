@@ -16,16 +16,16 @@ import lxml.html
 
 from bench.mirror import Mirror
 from bench.textgen import Article, Writer
-from pipelines.boilerplate import boilerplate_item
-from pipelines.clean import clean_item
-from pipelines.dates import date_item
-from pipelines.dedupe import content_hash, dedupe_item
-from pipelines.keywords import AlertRule, KeywordMatcher
-from pipelines.record import make_record
-from pipelines.store import Store
-from pipelines.urls import article_id
-from scrapers.extract import extract_article
-from scrapers.html import decode_html
+from malinews.pipelines.boilerplate import boilerplate_item
+from malinews.pipelines.clean import clean_item
+from malinews.pipelines.dates import date_item
+from malinews.pipelines.dedupe import content_hash, dedupe_item
+from malinews.pipelines.keywords import AlertRule, KeywordMatcher
+from malinews.pipelines.record import make_record
+from malinews.pipelines.store import Store
+from malinews.pipelines.urls import article_id
+from malinews.scrapers.extract import extract_article
+from malinews.scrapers.html import decode_html
 
 STAGES = ("extract", "clean", "boilerplate", "date", "dedupe", "keywords", "store")
 

@@ -21,11 +21,11 @@ import lxml.html
 from lxml import etree
 
 from bench.textgen import Article, Writer
-from pipelines.boilerplate import boilerplate_item
-from pipelines.clean import clean_item, normalize_text
-from scheduler.demo import DEMO_SITES_DIR, SiteServer, site_origin
-from scrapers.extract import extract_article
-from scrapers.profiles import BUILTIN, SiteProfile
+from malinews.pipelines.boilerplate import boilerplate_item
+from malinews.pipelines.clean import clean_item, normalize_text
+from malinews.scheduler.demo import DEMO_SITES_DIR, SiteServer, site_origin
+from malinews.scrapers.extract import extract_article
+from malinews.scrapers.profiles import BUILTIN, SiteProfile
 
 TEMPLATES = ("bamada", "maliweb", "maliactu")
 PER_LISTING = 20  # entries per listing page

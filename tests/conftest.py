@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from scheduler.demo import DEMO_SITES_DIR, SiteServer, demo_servers
+from malinews.scheduler.demo import DEMO_SITES_DIR, SiteServer, demo_servers
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "tests" / "seeds"
 
 
 def run_cli(
@@ -25,7 +25,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess:
     """Run `malinews ARGS` in a child process (Twisted's reactor cannot restart in-process)."""
     return subprocess.run(
-        [sys.executable, "-m", "scheduler.cli", *args],
+        [sys.executable, "-m", "malinews.cli", *args],
         cwd=cwd or REPO,
         capture_output=True,
         text=True,

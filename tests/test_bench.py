@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.__main__ import main
 from bench.mirror import build_mirror
-from pipelines.chain import extract_page
+from malinews.pipelines.chain import extract_page
 
 EXPECTED_FIGURES = {
     "crawl pages/s",

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.blocks import block_reason
-from scrapers.html import decode_html
+from malinews.scrapers.blocks import block_reason
+from malinews.scrapers.html import decode_html
 
-DEMO_SITES = Path(__file__).resolve().parents[1] / "scrapers" / "demo_sites"
+DEMO_SITES = Path(__file__).resolve().parents[1] / "malinews" / "scrapers" / "demo_sites"
 
 CLOUDFLARE_CHALLENGE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
 <meta http-equiv="Content-Type" content="text/html; charset=UTF-8">

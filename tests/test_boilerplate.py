@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.boilerplate import GLOBAL_PHRASES, line_key, strip_boilerplate
-from pipelines.clean import normalize_paragraphs
+from malinews.pipelines.boilerplate import GLOBAL_PHRASES, line_key, strip_boilerplate
+from malinews.pipelines.clean import normalize_paragraphs
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 TITLE_004 = (
     "Conférence de Moscou sur la sécurité internationale: Le Colonel Sadio Camara "
     "pourra-t-il décrocher un partenariat avec la Russie ?"

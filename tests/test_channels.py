@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from scheduler.channels import (
+from malinews.scheduler.channels import (
     SIGNATURE_HEADER,
     DeliveryError,
     EmailChannel,
@@ -34,7 +34,7 @@ from scheduler.channels import (
     WebhookChannel,
     build_channels,
 )
-from scheduler.outbox import deliver_pending, recent_alerts, record_alert
+from malinews.scheduler.outbox import deliver_pending, recent_alerts, record_alert
 from tests.test_outbox import T0, make_alert, make_copy, open_db
 
 SECRET = "s3cret-de-test-ne-pas-divulguer"

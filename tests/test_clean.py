@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.clean import normalize_paragraphs, normalize_text
+from malinews.pipelines.clean import normalize_paragraphs, normalize_text
 
 
 @pytest.mark.parametrize(

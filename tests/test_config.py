@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.config import ConfigError, load_config, parse_interval
+from malinews.scrapers.config import ConfigError, load_config, parse_interval
 from tests.conftest import REPO, run_cli
 
 MINIMAL = '[[sites]]\nname = "bamada"\nstart_urls = ["https://bamada.net/"]\n'

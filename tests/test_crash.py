@@ -234,7 +234,7 @@ def finish(config: Path) -> None:
 @LONG
 def test_killed_crawls_lose_and_duplicate_nothing(tmp_path: Path, site: CrashSite) -> None:
     config = write_config(tmp_path, site)
-    command = [sys.executable, "-m", "scheduler.cli", "crawl", "--config", str(config)]
+    command = [sys.executable, "-m", "malinews.cli", "crawl", "--config", str(config)]
     killed, midway, tail = crash_loop(tmp_path, site, command, KILLS)
     finish(config)
     assert killed == KILLS and midway >= KILLS // 2, f"{midway} kills with work in flight"
@@ -247,7 +247,7 @@ def test_killed_monitor_and_its_crawl_lose_and_duplicate_nothing(
     tmp_path: Path, site: CrashSite
 ) -> None:
     config = write_config(tmp_path, site)
-    command = [sys.executable, "-m", "scheduler.cli", "run", "--config", str(config)]
+    command = [sys.executable, "-m", "malinews.cli", "run", "--config", str(config)]
     killed, midway, tail = crash_loop(tmp_path, site, command, RUN_KILLS)
     finish(config)
     assert killed == RUN_KILLS and midway >= 1, f"{midway} kills with work in flight"
@@ -262,7 +262,7 @@ def limit_file_size(limit: int) -> None:
 def crawl_on_a_full_disk(config: Path) -> subprocess.CompletedProcess:
     """`malinews crawl` with files limited to 256 KiB, which the store outgrows mid-crawl."""
     return subprocess.run(
-        [sys.executable, "-m", "scheduler.cli", "crawl", "--config", str(config)],
+        [sys.executable, "-m", "malinews.cli", "crawl", "--config", str(config)],
         cwd=REPO,
         capture_output=True,
         text=True,

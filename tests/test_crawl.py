@@ -10,8 +10,8 @@ from typing import Any
 import lxml.html
 import pytest
 
-from scheduler.demo import DEMO_SITES_DIR
-from scrapers.profiles import BUILTIN
+from malinews.scheduler.demo import DEMO_SITES_DIR
+from malinews.scrapers.profiles import BUILTIN
 from tests.conftest import SEEDS, read_jsonl, run_cli, write_config
 
 # path -> (title, author, source, published); from EXPECTED.md

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.dates import EARLIEST, DateResult, parse_date, resolve_date
+from malinews.pipelines.dates import EARLIEST, DateResult, parse_date, resolve_date
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 FETCHED = datetime(2025, 12, 16, 9, 0, tzinfo=UTC)
 NEUTRAL_URL = "https://www.maliweb.net/politique/bamex-2026-les-diplomates-3194512.html"
 LESSOR_URL = "https://www.lessor.ml/posts/editorial-aujourdhui-le-n20500-de-lessor-68ff3bd69b349"

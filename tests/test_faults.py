@@ -24,8 +24,8 @@ from tests.conftest import REPO, read_jsonl, run_cli
 TIMEOUT = 2  # DOWNLOAD_TIMEOUT of this crawl (30 s by default)
 DRIVER = (
     "import sys\n"
-    "from scrapers.config import load_config\n"
-    "from scheduler.crawl import format_summary, run_crawls\n"
+    "from malinews.scrapers.config import load_config\n"
+    "from malinews.scheduler.crawl import format_summary, run_crawls\n"
     "config = load_config(sys.argv[1])\n"
     f"results = run_crawls(config, config.sites, DOWNLOAD_TIMEOUT={TIMEOUT})\n"
     "print(format_summary(results))\n"

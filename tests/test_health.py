@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from scheduler.health import SiteHealth, Transition, assess, measure, transitions
+from malinews.scheduler.health import SiteHealth, Transition, assess, measure, transitions
 
 START = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
 HALF_HOUR = 1800.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from scheduler.demo import SiteServer, site_origin
+from malinews.scheduler.demo import SiteServer, site_origin
 from tests.conftest import add_bamada_article, read_jsonl, run_cli, write_config
 
 WORDS = (

@@ -7,13 +7,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scheduler.demo import SiteServer, site_origin
+from malinews.scheduler.demo import SiteServer, site_origin
 from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli
 from tests.test_crawl import EXPECTED
 
+BAMADA = Path(__file__).resolve().parents[1] / "malinews" / "scrapers" / "demo_sites" / "bamada"
 ARTICLE_PATHS = {
     "/" + p.name
-    for p in (Path(__file__).resolve().parents[1] / "scrapers" / "demo_sites" / "bamada").iterdir()
+    for p in BAMADA.iterdir()
     if p.is_dir() and (p / "index.html").exists() and p.name not in ("page", "feed", "comments")
 }
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipelines.keywords import AlertRule, Hit, KeywordMatcher, RuleError, fold
+from malinews.pipelines.keywords import AlertRule, Hit, KeywordMatcher, RuleError, fold
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 def rule(*keywords: str | tuple[str, ...], **options) -> AlertRule:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.neardup import BANDS, NUM_PERM, band_keys, is_copy, signature, similarity
+from malinews.pipelines.neardup import BANDS, NUM_PERM, band_keys, is_copy, signature, similarity
 from tests.corpus import KINDS, TOPICS, Doc, build_corpus, make_variant, write_original
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,10 @@ def test_signature_and_band_keys_shape(corpus: list[Doc]) -> None:
 
 def test_signature_is_the_same_in_other_processes(corpus: list[Doc]) -> None:
     text = corpus[0].text
-    code = "import sys; from pipelines.neardup import signature; print(signature(sys.stdin.read()))"
+    code = (
+        "import sys; from malinews.pipelines.neardup import signature;"
+        " print(signature(sys.stdin.read()))"
+    )
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         result = subprocess.run(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.channels import FileChannel
-from scheduler.outbox import (
+from malinews.scheduler.channels import FileChannel
+from malinews.scheduler.outbox import (
     SCHEMA,
     add_copy,
     backoff,

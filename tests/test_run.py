@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from scheduler.demo import SiteServer, site_origin
+from malinews.scheduler.demo import SiteServer, site_origin
 from tests.conftest import REPO, add_bamada_article, read_jsonl, write_config
 
 BAMEX_PARAGRAPHS = [
@@ -28,7 +28,7 @@ class Monitor:
 
     def __init__(self, config: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "scheduler.cli", "run", "--config", str(config)],
+            [sys.executable, "-m", "malinews.cli", "run", "--config", str(config)],
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

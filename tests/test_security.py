@@ -13,9 +13,9 @@ import lxml.html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.export import feed_item, sanitize_html
-from pipelines.keywords import AlertRule, KeywordMatcher
-from scrapers.discovery import feed_entries
+from malinews.pipelines.export import feed_item, sanitize_html
+from malinews.pipelines.keywords import AlertRule, KeywordMatcher
+from malinews.scrapers.discovery import feed_entries
 from tests import faultserver as fs
 from tests.conftest import run_cli
 

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipelines.chain import extract_page
-from pipelines.dates import resolve_date
-from scrapers.profiles import generic_profile
+from malinews.pipelines.chain import extract_page
+from malinews.pipelines.dates import resolve_date
+from malinews.scrapers.profiles import generic_profile
 
 TRIAL_DIR = Path(__file__).resolve().parent / "trial"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((TRIAL_DIR / "expected.json").read_text())

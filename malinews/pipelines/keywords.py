@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from pipelines.stage import Stage
+from malinews.pipelines.stage import Stage
 
 SEVERITIES = ("info", "warning", "critical")
 SNIPPET_MAX = 300

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from scheduler.channels import Channel, DeliveryError
+from malinews.scheduler.channels import Channel, DeliveryError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (

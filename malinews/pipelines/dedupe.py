@@ -8,10 +8,10 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from pipelines import neardup
-from pipelines.stage import Stage
-from pipelines.store import Store
-from pipelines.urls import article_id, canonical_url
+from malinews.pipelines import neardup
+from malinews.pipelines.stage import Stage
+from malinews.pipelines.store import Store
+from malinews.pipelines.urls import article_id, canonical_url
 
 
 def content_hash(text: str) -> str:

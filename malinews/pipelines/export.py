@@ -9,8 +9,8 @@ from typing import Any
 
 import nh3
 
-from pipelines.stage import Stage
-from pipelines.store import Store
+from malinews.pipelines.stage import Stage
+from malinews.pipelines.store import Store
 
 ARTICLES = "articles.jsonl"
 FEED = "feed.json"

@@ -15,7 +15,7 @@ from typing import Any
 
 import ftfy
 
-from pipelines.stage import Stage
+from malinews.pipelines.stage import Stage
 
 # Characters that carry no text: zero-width space and joiners, soft hyphen, byte-order mark.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u00ad\ufeff]")

@@ -21,9 +21,9 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from pipelines.store import Store
-from scheduler.crawl import deliver
-from scrapers.config import Config
+from malinews.pipelines.store import Store
+from malinews.scheduler.crawl import deliver
+from malinews.scrapers.config import Config
 
 log = logging.getLogger("malinews.run")
 DELIVERY_INTERVAL = 30.0  # seconds between retries of pending alert deliveries
@@ -52,7 +52,7 @@ class Monitor:
         command = [
             sys.executable,
             "-m",
-            "scheduler.cli",
+            "malinews.cli",
             "crawl",
             "--config",
             str(self.config.path),

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
 
-from pipelines.keywords import AlertRule, RuleError
-from scrapers.profiles import BUILTIN, SiteProfile, generic_profile
+from malinews.pipelines.keywords import AlertRule, RuleError
+from malinews.scrapers.profiles import BUILTIN, SiteProfile, generic_profile
 
 DEFAULT_CONFIG = "malinews.toml"
 NAME_RE = re.compile(r"^[a-z0-9_-]+$")

@@ -18,7 +18,7 @@ from typing import Any
 
 import dateparser
 
-from pipelines.stage import Stage
+from malinews.pipelines.stage import Stage
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 """Dates before this are taken as parse errors."""

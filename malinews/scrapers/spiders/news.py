@@ -15,15 +15,15 @@ from scrapy.http import Response
 from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
-from pipelines.dates import parse_date
-from pipelines.store import Store
-from pipelines.urls import canonical_url
-from scrapers import discovery
-from scrapers.blocks import block_reason
-from scrapers.config import Config, load_config
-from scrapers.extract import extract_article
-from scrapers.html import decode_html, parse_html
-from scrapers.profiles import SiteProfile
+from malinews.pipelines.dates import parse_date
+from malinews.pipelines.store import Store
+from malinews.pipelines.urls import canonical_url
+from malinews.scrapers import discovery
+from malinews.scrapers.blocks import block_reason
+from malinews.scrapers.config import Config, load_config
+from malinews.scrapers.extract import extract_article
+from malinews.scrapers.html import decode_html, parse_html
+from malinews.scrapers.profiles import SiteProfile
 
 STAT = "malinews/"
 FAILED = "failed/"  # stats key prefix of each failure kind: malinews/failed/timeout

@@ -19,11 +19,11 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from pipelines.dates import date_from_url
-from pipelines.urls import same_site
-from scrapers.discovery import NOT_ARTICLE_PATH_RE
-from scrapers.html import BLOCK_TAGS, block_lines, parse_html, select, squash
-from scrapers.profiles import SiteProfile
+from malinews.pipelines.dates import date_from_url
+from malinews.pipelines.urls import same_site
+from malinews.scrapers.discovery import NOT_ARTICLE_PATH_RE
+from malinews.scrapers.html import BLOCK_TAGS, block_lines, parse_html, select, squash
+from malinews.scrapers.profiles import SiteProfile
 
 ARTICLE_TYPES = {
     "article",

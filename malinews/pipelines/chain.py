@@ -10,15 +10,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pipelines.boilerplate import boilerplate_item
-from pipelines.clean import clean_item
-from pipelines.dates import date_item
-from pipelines.keywords import AlertRule, KeywordMatcher
-from pipelines.record import make_record
-from pipelines.urls import article_id
-from scrapers.extract import extract_article
-from scrapers.html import decode_html
-from scrapers.profiles import SiteProfile
+from malinews.pipelines.boilerplate import boilerplate_item
+from malinews.pipelines.clean import clean_item
+from malinews.pipelines.dates import date_item
+from malinews.pipelines.keywords import AlertRule, KeywordMatcher
+from malinews.pipelines.record import make_record
+from malinews.pipelines.urls import article_id
+from malinews.scrapers.extract import extract_article
+from malinews.scrapers.html import decode_html
+from malinews.scrapers.profiles import SiteProfile
 
 
 def extract_page(

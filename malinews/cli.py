@@ -12,8 +12,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipelines.stage import OutputError
-from scrapers.config import DEFAULT_CONFIG, Config, ConfigError, load_config, parse_interval
+from malinews.pipelines.stage import OutputError
+from malinews.scrapers.config import (
+    DEFAULT_CONFIG,
+    Config,
+    ConfigError,
+    load_config,
+    parse_interval,
+)
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -26,7 +32,7 @@ class UserError(Exception):
 
 def _config(args: argparse.Namespace) -> Config:
     """The config, with its output folder writable and its alert channels usable."""
-    from scheduler.channels import build_channels
+    from malinews.scheduler.channels import build_channels
 
     config = load_config(args.config, getattr(args, "output", None))
     try:
@@ -49,7 +55,7 @@ def _writable(folder: Path) -> None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from scheduler.crawl import format_summary, run_crawls
+    from malinews.scheduler.crawl import format_summary, run_crawls
 
     config = _config(args)
     results = run_crawls(config, config.select(args.site), LOG_LEVEL=args.log_level)
@@ -67,15 +73,15 @@ def _monitor_logging() -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scheduler.run import Monitor
+    from malinews.scheduler.run import Monitor
 
     _monitor_logging()
     return Monitor(_config(args)).run()
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    from pipelines.store import Store
-    from scheduler.outbox import recent_alerts
+    from malinews.pipelines.store import Store
+    from malinews.scheduler.outbox import recent_alerts
 
     config = _config(args)
     since = None
@@ -100,7 +106,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from pipelines.store import Store
+    from malinews.pipelines.store import Store
 
     config = _config(args)
     store = Store(config.output_dir)
@@ -126,7 +132,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from scrapers.profiles import BUILTIN
+    from malinews.scrapers.profiles import BUILTIN
 
     config = load_config(args.config) if Path(args.config).exists() else None
     configured = {site.name: site for site in config.sites} if config else {}
@@ -147,9 +153,9 @@ def _duration(option: str, value: str) -> float:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from scheduler.crawl import format_summary, run_crawls
-    from scheduler.demo import demo_config_text, demo_servers
-    from scheduler.run import Monitor
+    from malinews.scheduler.crawl import format_summary, run_crawls
+    from malinews.scheduler.demo import demo_config_text, demo_servers
+    from malinews.scheduler.run import Monitor
 
     output = Path(args.output)
     _writable(output)
@@ -176,10 +182,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from pipelines.chain import extract_page
-    from scrapers.extract import extract_article
-    from scrapers.html import decode_html
-    from scrapers.profiles import generic_profile
+    from malinews.pipelines.chain import extract_page
+    from malinews.scrapers.extract import extract_article
+    from malinews.scrapers.html import decode_html
+    from malinews.scrapers.profiles import generic_profile
 
     if args.path == "-":
         body = sys.stdin.buffer.read()
@@ -218,8 +224,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipelines.export import ARTICLES, export_pending, write_feed
-    from pipelines.store import Store
+    from malinews.pipelines.export import ARTICLES, export_pending, write_feed
+    from malinews.pipelines.store import Store
 
     config = _config(args)
     store = Store(config.output_dir)

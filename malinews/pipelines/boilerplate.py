@@ -21,8 +21,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from pipelines.stage import Stage
-from scrapers.profiles import SiteProfile
+from malinews.pipelines.stage import Stage
+from malinews.scrapers.profiles import SiteProfile
 
 GLOBAL_PHRASES: tuple[str, ...] = (
     # social, comments, subscription

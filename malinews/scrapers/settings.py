@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.config import Config
+from malinews.scrapers.config import Config
 
 BOT_NAME = "malinews"
-SPIDER_MODULES = ["scrapers.spiders"]
+SPIDER_MODULES = ["malinews.scrapers.spiders"]
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 ITEM_PIPELINES = {
-    "pipelines.clean.CleanPipeline": 100,
-    "pipelines.boilerplate.BoilerplatePipeline": 200,
-    "pipelines.dates.DatePipeline": 300,
-    "pipelines.dedupe.DedupePipeline": 400,
-    "pipelines.keywords.KeywordsPipeline": 500,
-    "pipelines.store.StorePipeline": 600,
-    "pipelines.export.ExportPipeline": 700,
+    "malinews.pipelines.clean.CleanPipeline": 100,
+    "malinews.pipelines.boilerplate.BoilerplatePipeline": 200,
+    "malinews.pipelines.dates.DatePipeline": 300,
+    "malinews.pipelines.dedupe.DedupePipeline": 400,
+    "malinews.pipelines.keywords.KeywordsPipeline": 500,
+    "malinews.pipelines.store.StorePipeline": 600,
+    "malinews.pipelines.export.ExportPipeline": 700,
 }
 # After the redirect (600) and retry (550) middlewares in the request path, before them in the
 # response path: it sees every redirected request and every 3xx/429/503 response first.
-DOWNLOADER_MIDDLEWARES = {"scrapers.spiders.news.SiteGuardMiddleware": 650}
+DOWNLOADER_MIDDLEWARES = {"malinews.scrapers.spiders.news.SiteGuardMiddleware": 650}
 MAX_PAGE_BYTES = 8 * 1024 * 1024  # larger responses are abandoned (counted `too_large`)
 
 

@@ -10,14 +10,14 @@ from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess
 
-from pipelines.stage import OUTPUT_ERROR, OutputError
-from pipelines.store import Store
-from scheduler import health, outbox
-from scheduler.channels import FileChannel, build_channels
-from scrapers.config import Config
-from scrapers.profiles import SiteProfile
-from scrapers.settings import crawl_settings
-from scrapers.spiders.news import FAILED, STAT, NewsSpider
+from malinews.pipelines.stage import OUTPUT_ERROR, OutputError
+from malinews.pipelines.store import Store
+from malinews.scheduler import health, outbox
+from malinews.scheduler.channels import FileChannel, build_channels
+from malinews.scrapers.config import Config
+from malinews.scrapers.profiles import SiteProfile
+from malinews.scrapers.settings import crawl_settings
+from malinews.scrapers.spiders.news import FAILED, STAT, NewsSpider
 
 log = logging.getLogger("malinews")
 DELIVERY_LOCK = ".delivery.lock"

@@ -14,8 +14,8 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-from pipelines.keywords import fold
-from scrapers.html import block_lines, parse_html, squash
+from malinews.pipelines.keywords import fold
+from malinews.scrapers.html import block_lines, parse_html, squash
 
 SCAN_CHARS = 5_000  # markup read from the start of the page (title, head, top of the body)
 THIN_TEXT_CHARS = 600  # visible text below this: a bare notice (block pages: 150-400), not content

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines import neardup
-from pipelines.record import make_record
-from pipelines.stage import Stage
-from scheduler import outbox
+from malinews.pipelines import neardup
+from malinews.pipelines.record import make_record
+from malinews.pipelines.stage import Stage
+from malinews.scheduler import outbox
 
 DB_NAME = "malinews.sqlite3"
 LEARN_MIN_ARTICLES = 3  # a line seen in this many articles of a site is boilerplate

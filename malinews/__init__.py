@@ -1,0 +1,1 @@
+"""malinews: a scraper and monitor for the Malian press."""
