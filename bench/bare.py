@@ -17,8 +17,8 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.http import Response
 
 from malinews.scrapers.config import load_config
-from malinews.scrapers.profiles import SiteProfile
 from malinews.scrapers.settings import crawl_settings
+from malinews.sites.profile import SiteProfile
 
 
 class BareSpider(scrapy.Spider):

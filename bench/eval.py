@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from malinews.pipelines.chain import extract_page
-from malinews.scrapers.profiles import BUILTIN, generic_profile
+from malinews.sites import BUILTIN, generic_profile
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "tests" / "gold"

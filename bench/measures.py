@@ -16,6 +16,7 @@ import lxml.html
 
 from bench.mirror import Mirror
 from bench.textgen import Article, Writer
+from malinews.core.urls import article_id
 from malinews.pipelines.boilerplate import boilerplate_item
 from malinews.pipelines.clean import clean_item
 from malinews.pipelines.dates import date_item
@@ -23,7 +24,6 @@ from malinews.pipelines.dedupe import content_hash, dedupe_item
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher
 from malinews.pipelines.record import make_record
 from malinews.pipelines.store import Store
-from malinews.pipelines.urls import article_id
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
 

@@ -25,7 +25,8 @@ from malinews.pipelines.boilerplate import boilerplate_item
 from malinews.pipelines.clean import clean_item, normalize_text
 from malinews.scheduler.demo import DEMO_SITES_DIR, SiteServer, site_origin
 from malinews.scrapers.extract import extract_article
-from malinews.scrapers.profiles import BUILTIN, SiteProfile
+from malinews.sites import BUILTIN
+from malinews.sites.profile import SiteProfile
 
 TEMPLATES = ("bamada", "maliweb", "maliactu")
 PER_LISTING = 20  # entries per listing page

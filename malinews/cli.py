@@ -132,7 +132,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from malinews.scrapers.profiles import BUILTIN
+    from malinews.sites import BUILTIN
 
     config = load_config(args.config) if Path(args.config).exists() else None
     configured = {site.name: site for site in config.sites} if config else {}
@@ -185,7 +185,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from malinews.pipelines.chain import extract_page
     from malinews.scrapers.extract import extract_article
     from malinews.scrapers.html import decode_html
-    from malinews.scrapers.profiles import generic_profile
+    from malinews.sites import generic_profile
 
     if args.path == "-":
         body = sys.stdin.buffer.read()

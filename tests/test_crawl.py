@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from malinews.scheduler.demo import DEMO_SITES_DIR
-from malinews.scrapers.profiles import BUILTIN
+from malinews.sites import BUILTIN
 from tests.conftest import SEEDS, read_jsonl, run_cli, write_config
 
 # path -> (title, author, source, published); from EXPECTED.md

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from malinews.pipelines.dates import EARLIEST, DateResult, parse_date, resolve_date
+from malinews.sites import lessor
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 FETCHED = datetime(2025, 12, 16, 9, 0, tzinfo=UTC)
@@ -148,9 +149,11 @@ def test_candidates_beat_the_url_and_the_url_beats_the_body() -> None:
 
 
 def test_lessor_uniqid_in_url_gives_the_publication_time() -> None:
-    result = resolve_date([], url=LESSOR_URL, text="", fetched_at=FETCHED)
-    assert result.source == "url"
-    assert result.published == utc(2025, 10, 27, 9, 31, 2)
+    stamp = lessor.url_date(LESSOR_URL)  # the site's hook; extraction adds it as a candidate
+    assert stamp == utc(2025, 10, 27, 9, 31, 2)
+    assert resolve_date([], url=LESSOR_URL, text="", fetched_at=FETCHED).published is None
+    result = resolve_date([("url", stamp.isoformat())], url=LESSOR_URL, text="", fetched_at=FETCHED)
+    assert (result.published, result.source) == (stamp, "url")
 
 
 def test_url_date_after_the_fetch_is_ignored() -> None:

@@ -6,7 +6,7 @@ import json
 
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
-from malinews.scrapers.profiles import BUILTIN, generic_profile
+from malinews.sites import BUILTIN, generic_profile
 
 PARAS = [
     "Le ministre de l’Agriculture a lancé lundi à Ségou la campagne agricole 2025-2026 devant "

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from malinews.pipelines.store import DB_NAME, Store
 from malinews.scheduler.channels import FileChannel
 from malinews.scheduler.outbox import (
-    SCHEMA,
     add_copy,
     backoff,
     deliver_pending,
@@ -55,9 +55,9 @@ def make_copy(site: str, n: int = 0) -> dict:
 
 
 def open_db(directory: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(directory / "state.db")
-    conn.executescript(SCHEMA)
-    return conn
+    """A plain connection (implicit transactions) to a state store whose migrations ran."""
+    Store(directory).close()
+    return sqlite3.connect(directory / DB_NAME)
 
 
 def read_lines(path: Path) -> list[dict]:
@@ -107,7 +107,7 @@ def test_record_alert_stays_in_the_callers_transaction(conn, tmp_path):
     assert recent_alerts(conn) == []
 
     record_alert(conn, make_alert(1), ["jsonl"], T0)
-    other = sqlite3.connect(tmp_path / "state.db")
+    other = sqlite3.connect(tmp_path / DB_NAME)
     assert recent_alerts(other) == []
     conn.commit()
     assert [a["story_id"] for a in recent_alerts(other)] == ["story-1"]

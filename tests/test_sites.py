@@ -19,7 +19,7 @@ import pytest
 
 from malinews.pipelines.boilerplate import GLOBAL_PHRASES
 from malinews.scheduler.demo import DEMO_SITES_DIR, SiteServer, site_origin
-from malinews.scrapers.profiles import BUILTIN
+from malinews.sites import BUILTIN
 from tests.conftest import read_jsonl, run_cli, write_config
 
 SITES = sorted(name for name in BUILTIN if (DEMO_SITES_DIR / name / "EXPECTED.json").is_file())

@@ -17,7 +17,7 @@ import pytest
 
 from malinews.pipelines.chain import extract_page
 from malinews.pipelines.dates import resolve_date
-from malinews.scrapers.profiles import generic_profile
+from malinews.sites import generic_profile
 
 TRIAL_DIR = Path(__file__).resolve().parent / "trial"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((TRIAL_DIR / "expected.json").read_text())

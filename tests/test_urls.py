@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from malinews.pipelines.urls import article_id, canonical_url, same_site
+from malinews.core.urls import article_id, canonical_url, same_site
 
 BASE = "https://www.maliweb.net/politique/bamex-2026-les-diplomates-invites-3212345.html"
 

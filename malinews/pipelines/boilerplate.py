@@ -13,7 +13,6 @@ fragment as its "line"; a whole removed paragraph is recorded as it was.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,8 +20,9 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from malinews.core.text import fold
 from malinews.pipelines.stage import Stage
-from malinews.scrapers.profiles import SiteProfile
+from malinews.sites.profile import SiteProfile
 
 GLOBAL_PHRASES: tuple[str, ...] = (
     # social, comments, subscription
@@ -99,7 +99,7 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 _SENTENCE_PUNCT_END = re.compile(r"[.!?…]$")
 
 _GLUED_IMAGE = re.compile(
-    r"^(?:[\w-]*-\d{2,4}x\d{2,4}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+_\d+_\d+_n|malijet [0-9a-f]{13}"
+    r"^(?:[\w-]*-\d{2,4}x\d{2,4}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+_\d+_\d+_n"
     r"|[\w-]+\.(?:jpe?g|png|gif|webp))(?:\.(?:jpe?g|png|gif|webp))?\s*",
     re.IGNORECASE,
 )
@@ -137,12 +137,6 @@ _NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "ben", "ould", "dit"
 _ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "ce", "cette"})
 _INSTITUTIONS = frozenset({"redaction", "direction", "cellule", "bureau", "service"})
 INSTITUTION_WORDS = 9  # "Bureau de l’Information et de la Presse" signs a communiqué
-# Studio Tamani audio players: "Journal en bambara:", "Le Magazine: Télécharger", "Ci-dessous…:"
-_AUDIO_LINE = re.compile(
-    r"^(?:le\s+)?(?:journal|magazine)(?:\s+en\s+[^\W\d]{3,12})?\s*:\s*(?:t[ée]l[ée]charger)?$"
-    r"|^ci-dessous,?\s+[ée]coutez\b.{0,120}:$",
-    re.IGNORECASE,
-)
 _SENTENCE_END = re.compile(r"\s?[.!?…]\s+")
 
 
@@ -156,15 +150,13 @@ class Stripped:
     removed: list[dict]  # {"line": ..., "reason": ...} in body order
 
 
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=8192)
 def line_key(line: str) -> str:
     """Casefolded, accent-free, punctuation-free, single-spaced form of a line, for matching."""
-    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", line.casefold()))
-    return " ".join(_NON_WORD.sub(" ", bare).split())
+    return " ".join(_NON_WORD.sub(" ", fold(line)).split())
 
 
 class _Phrases:
@@ -222,6 +214,8 @@ class _Rules:
 
     title_key: str
     site: _Phrases
+    site_lines: re.Pattern[str] | None
+    site_residue: re.Pattern[str] | None
     learned: frozenset[str]
 
     def reason(self, line: str) -> str | None:
@@ -230,13 +224,13 @@ class _Rules:
             return "residue"
         if self.title_key and key == self.title_key:
             return "title"
-        if _GLOBAL.matches(line) or _opens_related(line) or _AUDIO_LINE.match(line):
+        if _GLOBAL.matches(line) or _opens_related(line):
             return "phrase"
         if _CHANNEL_PROMPT.match(key) and len(line.split()) <= PROMPT_MAX_WORDS:
             return "phrase"
         if _COPYRIGHT.match(line) and len(line.split()) <= 25:
             return "phrase"
-        if self.site.matches(line):
+        if self.site.matches(line) or (self.site_lines and self.site_lines.match(line)):
             return "site-phrase"
         if key in self.learned:
             return "learned"
@@ -269,10 +263,11 @@ class _Work:
         return [{"line": line, "reason": reason} for _, line, reason in in_order]
 
 
-def _cut_residue(work: _Work, i: int) -> None:
-    """Cut glued image names, markdown heading marks, pic.twitter.com links and "(link is
-    external)" markers from a paragraph."""
-    for pattern in (_GLUED_IMAGE, _MARKDOWN_HEADING, _TWITTER_PIC, _EXTERNAL_LINK):
+def _cut_residue(work: _Work, i: int, site_residue: re.Pattern[str] | None) -> None:
+    """Cut glued image names, markdown heading marks, pic.twitter.com links, "(link is
+    external)" markers and the site's own residue from a paragraph."""
+    patterns = (_GLUED_IMAGE, _MARKDOWN_HEADING, _TWITTER_PIC, _EXTERNAL_LINK, site_residue)
+    for pattern in filter(None, patterns):
         line = work.text[i] or ""
         found = pattern.search(line)
         if found:
@@ -284,7 +279,7 @@ def _strip_lines(work: _Work, rules: _Rules) -> None:
     """Remove furniture paragraphs and the headlines that follow an "À lire aussi" line."""
     related_left = 0
     for i in range(len(work.text)):
-        _cut_residue(work, i)
+        _cut_residue(work, i, rules.site_residue)
         line = work.text[i]
         if not line:
             work.text[i] = None
@@ -440,15 +435,20 @@ def strip_boilerplate(
     *,
     title: str = "",
     site_phrases: Iterable[str] = (),
+    site_lines: re.Pattern[str] | None = None,
+    site_residue: re.Pattern[str] | None = None,
     learned: Iterable[str] = (),
 ) -> Stripped:
     """Remove furniture, the signature and the source line from normalised body paragraphs.
 
-    `site_phrases` are the site profile's own phrases; `learned` holds `line_key` values of lines
-    that recur across the site's articles.
+    `site_phrases`, `site_lines` (whole-line pattern) and `site_residue` (glued-fragment
+    pattern) are the site profile's own rules; `learned` holds `line_key` values of lines that
+    recur across the site's articles.
     """
     work = _Work(list(paragraphs))
-    rules = _Rules(line_key(title), _Phrases(site_phrases), frozenset(learned))
+    rules = _Rules(
+        line_key(title), _Phrases(site_phrases), site_lines, site_residue, frozenset(learned)
+    )
     _strip_lines(work, rules)
     source = _take_source(work)
     byline = _take_byline(work)
@@ -493,6 +493,8 @@ def boilerplate_item(
         item["paragraphs"],
         title=item["title"],
         site_phrases=profile.boilerplate,
+        site_lines=profile.boilerplate_lines,
+        site_residue=profile.residue,
         learned=learned,
     )
     item["text"] = "\n\n".join(stripped.paragraphs)

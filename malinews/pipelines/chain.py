@@ -10,15 +10,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from malinews.core.urls import article_id
 from malinews.pipelines.boilerplate import boilerplate_item
 from malinews.pipelines.clean import clean_item
 from malinews.pipelines.dates import date_item
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher
 from malinews.pipelines.record import make_record
-from malinews.pipelines.urls import article_id
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
-from malinews.scrapers.profiles import SiteProfile
+from malinews.sites.profile import SiteProfile
 
 
 def extract_page(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import email.utils
 import re
-import unicodedata
 from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from typing import Any
 
 import dateparser
 
+from malinews.core.text import fold
+from malinews.core.urls import date_in_path
 from malinews.pipelines.stage import Stage
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -59,8 +60,7 @@ _AGO_UNITS = {
 
 def _fold(word: str) -> str:
     """Lower-case ASCII letters of `word`: accents dropped, anything else (e.g. U+FFFD) removed."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return re.sub(r"[^a-z]", "", decomposed)
+    return re.sub(r"[^a-z]", "", fold(word))
 
 
 def _month_keys() -> dict[str, int]:
@@ -104,8 +104,6 @@ _BODY_DATE = re.compile(
     rf"\b(?:(?P<rel>avant-hier|hier|aujourd'hui|ce)|le)\s+(?:(?P<weekday>{_WEEKDAY})\s*,?\s*)?"
     rf"(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_WORD})(?:\s+(?P<year>\d{{4}})(?!\d))?"
 )
-_LESSOR_URL = re.compile(r"/posts/[^/?#]*-(?P<stamp>[0-9a-f]{8})[0-9a-f]{5}(?:[/?#]|$)")
-_DATED_URL = re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/|$)")
 
 
 Dated = tuple[datetime, str]
@@ -303,19 +301,11 @@ def parse_date(raw: str, *, now: datetime) -> datetime | None:
 
 
 def date_from_url(url: str, *, now: datetime) -> datetime | None:
-    """Date in a URL: WordPress "/2025/11/05/" or L'Essor's uniqid suffix (a Unix timestamp)."""
-    if not isinstance(url, str):
-        return None
-    now = _to_utc(now)
-    found = None
-    if lessor := _LESSOR_URL.search(url):
-        found = datetime.fromtimestamp(int(lessor["stamp"], 16), UTC)
-    elif dated := _DATED_URL.search(url):
-        try:
-            found = datetime(int(dated["year"]), int(dated["month"]), int(dated["day"]), tzinfo=UTC)
-        except ValueError:
-            return None
-    return found if found and _plausible(found, now) else None
+    """Date of a dated permalink ("/2025/11/05/<slug>/"). A date a site encodes its own way
+    comes from extraction, as a "url" candidate (the site's `url_date` hook)."""
+    day = date_in_path(url) if isinstance(url, str) else None
+    found = datetime.combine(day, time(), UTC) if day else None
+    return found if found and _plausible(found, _to_utc(now)) else None
 
 
 def date_from_body(text: str, *, now: datetime) -> datetime | None:

@@ -8,10 +8,10 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from malinews.core.urls import article_id, canonical_url
 from malinews.pipelines import neardup
 from malinews.pipelines.stage import Stage
 from malinews.pipelines.store import Store
-from malinews.pipelines.urls import article_id, canonical_url
 
 
 def content_hash(text: str) -> str:

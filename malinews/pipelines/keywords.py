@@ -12,7 +12,6 @@ lookup per token whatever the number of rules.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,18 +19,14 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from malinews.core.text import APOSTROPHES, DASHES, fold
 from malinews.pipelines.stage import Stage
 
 SEVERITIES = ("info", "warning", "critical")
 SNIPPET_MAX = 300
 
-_APOSTROPHES = "'’‘ʼ`´′"
-_DASHES = "-‐‑‒–—―−"
-_UNIFY = str.maketrans(
-    {**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_DASHES, "-"), "œ": "oe", "æ": "ae"}
-)
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_SEPARATORS = re.escape(_APOSTROPHES + _DASHES)
+_SEPARATORS = re.escape(APOSTROPHES + DASHES)
 _TOKEN = re.compile(rf"[\w{_MARKS}]+|[^\s\w{_MARKS}{_SEPARATORS}]")
 _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][»”\"')]))\s+|\n\s*")
 _RULE_NAME = re.compile(r"[a-z0-9_-]+")
@@ -39,12 +34,6 @@ _RULE_NAME = re.compile(r"[a-z0-9_-]+")
 
 class RuleError(ValueError):
     """Invalid rule; message names the rule and the key, one line."""
-
-
-def fold(text: str) -> str:
-    """Matching form: casefold, accents removed, apostrophes/dashes unified."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c)).translate(_UNIFY)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -12,9 +12,10 @@ independent permutations, at the cost of a single hash per shingle (pure Python,
 import hashlib
 import random
 import re
-import unicodedata
 from collections.abc import Sequence, Set
 from functools import lru_cache
+
+from malinews.core.text import fold
 
 NUM_PERM = 120
 """Signature length (bins)."""
@@ -42,7 +43,6 @@ TITLE_SIMILARITY = 0.5
 """Word Jaccard of the folded titles needed in the tiebreak zone."""
 
 _EMPTY = (1 << 64) - 1
-_COMBINING = re.compile(r"[\u0300-\u036f]")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -67,8 +67,7 @@ def _hash64(data: str) -> int:
 
 def fold_words(text: str) -> list[str]:
     """Words of `text` casefolded, without accents or punctuation."""
-    plain = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
-    return _WORD.findall(plain)
+    return _WORD.findall(fold(text))
 
 
 @lru_cache(maxsize=1024)

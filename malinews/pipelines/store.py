@@ -78,8 +78,36 @@ MIGRATIONS: tuple[str, ...] = (
         stats TEXT NOT NULL
     );
     CREATE INDEX crawls_site ON crawls(site, finished_at);
-    """
-    + outbox.SCHEMA,
+    -- the alert outbox (scheduler/outbox.py): recorded with the article, delivered later
+    CREATE TABLE IF NOT EXISTS alerts (
+        id INTEGER PRIMARY KEY,
+        rule TEXT NOT NULL,
+        story_id TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        UNIQUE (rule, story_id)
+    );
+    CREATE TABLE IF NOT EXISTS deliveries (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts (id),
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('alert', 'followup')),
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        delivered_at TEXT,
+        copies TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
+    CREATE INDEX IF NOT EXISTS deliveries_alert ON deliveries (alert_id, channel);
+    CREATE TABLE IF NOT EXISTS digests (
+        channel TEXT PRIMARY KEY,
+        last_sent_at TEXT NOT NULL
+    );
+    """,
     # 2: per-site health after each crawl (scheduler/health.py)
     """
     CREATE TABLE site_health (
@@ -446,6 +474,5 @@ class StorePipeline(Stage):
                     }
                     outbox.add_copy(store.conn, hit.rule, record["story_id"], copy, now)
         self.count("alerts", alerts)
-        spider.known.update(dict.fromkeys(item["_urls"], record["crawled_at"]))
         self.count("new" if record["revision"] == 1 else "updated")
         return item

@@ -15,9 +15,9 @@ from malinews.pipelines.store import Store
 from malinews.scheduler import health, outbox
 from malinews.scheduler.channels import FileChannel, build_channels
 from malinews.scrapers.config import Config
-from malinews.scrapers.profiles import SiteProfile
 from malinews.scrapers.settings import crawl_settings
 from malinews.scrapers.spiders.news import FAILED, STAT, NewsSpider
+from malinews.sites.profile import SiteProfile
 
 log = logging.getLogger("malinews")
 DELIVERY_LOCK = ".delivery.lock"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from malinews.scrapers.profiles import BUILTIN
+from malinews.sites import BUILTIN
 
 DEMO_SITES_DIR = Path(__file__).resolve().parent.parent / "scrapers" / "demo_sites"
 DEMO_CONFIG = Path(__file__).resolve().parent / "demo.toml"

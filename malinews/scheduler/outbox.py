@@ -23,37 +23,6 @@ from typing import Any, NamedTuple
 
 from malinews.scheduler.channels import Channel, DeliveryError
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS alerts (
-    id INTEGER PRIMARY KEY,
-    rule TEXT NOT NULL,
-    story_id TEXT NOT NULL,
-    article_id TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    UNIQUE (rule, story_id)
-);
-CREATE TABLE IF NOT EXISTS deliveries (
-    id INTEGER PRIMARY KEY,
-    alert_id INTEGER NOT NULL REFERENCES alerts (id),
-    channel TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('alert', 'followup')),
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered')),
-    attempts INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    next_attempt_at TEXT NOT NULL,
-    last_error TEXT,
-    delivered_at TEXT,
-    copies TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
-CREATE INDEX IF NOT EXISTS deliveries_alert ON deliveries (alert_id, channel);
-CREATE TABLE IF NOT EXISTS digests (
-    channel TEXT PRIMARY KEY,
-    last_sent_at TEXT NOT NULL
-);
-"""
-
 BASE_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
 FOLLOWUP_INTERVAL = timedelta(hours=1)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-from malinews.pipelines.keywords import fold
+from malinews.core.text import fold
 from malinews.scrapers.html import block_lines, parse_html, squash
 
 SCAN_CHARS = 5_000  # markup read from the start of the page (title, head, top of the body)

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from cssselect import GenericTranslator, SelectorError
-
 from malinews.pipelines.keywords import AlertRule, RuleError
-from malinews.scrapers.profiles import BUILTIN, SiteProfile, generic_profile
+from malinews.sites import BUILTIN, generic_profile
+from malinews.sites.profile import SiteProfile, check_css
 
 DEFAULT_CONFIG = "malinews.toml"
 NAME_RE = re.compile(r"^[a-z0-9_-]+$")
@@ -245,17 +244,9 @@ def _site(check: _Checker, key: str, data: Mapping[str, Any]) -> SiteProfile | N
     check.table(selectors, f"{key}.selectors", SELECTOR_KEYS)
     for sel_name in selectors:
         css = check.get(selectors, f"{key}.selectors", sel_name, str)
-        check.convert(f"{key}.selectors.{sel_name}", _css, css)
+        check.convert(f"{key}.selectors.{sel_name}", check_css, css)
         changes[sel_name] = css
     return profile.replace(**changes)
-
-
-def _css(selector: str) -> str:
-    try:
-        GenericTranslator().css_to_xpath(selector)
-    except SelectorError as exc:
-        raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
-    return selector
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

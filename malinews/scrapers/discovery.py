@@ -9,9 +9,9 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from malinews.pipelines.urls import same_site
+from malinews.core.urls import same_site
 from malinews.scrapers.html import select, squash
-from malinews.scrapers.profiles import SiteProfile
+from malinews.sites.profile import SiteProfile
 
 NOT_ARTICLE_PATH_RE = re.compile(
     r"/(category|categorie|categories|rubrique|rubriques|tag|tags|author|auteur|page|search|"

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape as html_escape
 from itertools import islice
 from typing import Any
@@ -19,11 +18,11 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from malinews.pipelines.dates import date_from_url
-from malinews.pipelines.urls import same_site
+from malinews.core.text import fold
+from malinews.core.urls import date_in_path, same_site
 from malinews.scrapers.discovery import NOT_ARTICLE_PATH_RE
 from malinews.scrapers.html import BLOCK_TAGS, block_lines, parse_html, select, squash
-from malinews.scrapers.profiles import SiteProfile
+from malinews.sites.profile import SiteProfile
 
 ARTICLE_TYPES = {
     "article",
@@ -312,13 +311,14 @@ def _metadata_container(ld: dict[str, Any]) -> lxml.html.HtmlElement | None:
 
 def _date_candidates(
     root: lxml.html.HtmlElement,
+    url: str,
     profile: SiteProfile,
     ld: dict[str, Any],
     feed_date: str | None,
     heading: lxml.html.HtmlElement | None,
 ) -> tuple[list[list[str]], list[list[str]]]:
-    """Published and modified date evidence, in order of trust. The elements that hold the
-    headline `heading` are never taken for chrome."""
+    """Published and modified date evidence, in order of trust, the site's own date in the URL
+    last. The elements that hold the headline `heading` are never taken for chrome."""
     article = frozenset([heading, *heading.iterancestors()]) if heading is not None else frozenset()
     published: list[list[str]] = []
     modified: list[list[str]] = []
@@ -349,6 +349,8 @@ def _date_candidates(
     if not visible and heading is not None:
         visible = _dates_under_title(heading)
     published.extend(["visible", text] for text in visible)
+    if profile.url_date and (in_url := profile.url_date(url)):
+        published.append(["url", in_url.isoformat()])
     return published, modified
 
 
@@ -451,8 +453,7 @@ def _source_after_date(date_texts: list[str]) -> str | None:
 
 def _is_outlet(name: str) -> bool:
     """A short name that reads like a newspaper or agency, not like a section of the site."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isascii())
-    if folded in SECTION_NAMES or len(name.split()) > 6:
+    if fold(name) in SECTION_NAMES or len(name.split()) > 6:
         return False
     return bool(OUTLET_RE.match(name))
 
@@ -478,9 +479,9 @@ def _canonical(root: lxml.html.HtmlElement, url: str) -> str:
     return url
 
 
-def _is_listing(root: lxml.html.HtmlElement) -> bool:
-    """Several teaser blocks: a home, category or search page."""
-    teasers = len(root.findall(".//article")) + len(select(root, ".td_module_wrap, .post-item"))
+def _is_listing(root: lxml.html.HtmlElement, profile: SiteProfile) -> bool:
+    """Several teaser blocks (`<article>` or the profile's): a home, category or search page."""
+    teasers = len(root.findall(".//article")) + len(select(root, profile.teasers))
     return teasers >= 4
 
 
@@ -495,7 +496,7 @@ def _article_markers(
     pattern = profile.article_url_re()
     if pattern is not None and pattern.search(urlsplit(url).path):
         markers.append("url")
-    if date_from_url(url, now=datetime.now(UTC)):
+    if date_in_path(url) or (profile.url_date and profile.url_date(url)):
         markers.append("url-date")
     if dated:
         markers.append("date")
@@ -508,8 +509,12 @@ def extract_article(
     profile: SiteProfile,
     *,
     feed_date: str | None = None,
+    fetched_at: datetime | None = None,
 ) -> Extraction:
-    """Read one page. Returns the raw article (see docs/architecture.md) or why it is not one."""
+    """Read one page. Returns the raw article (see docs/architecture.md) or why it is not one.
+
+    `fetched_at` (default: now) picks the site's layout of that time (`SiteProfile.at`)."""
+    profile = profile.at(fetched_at)
     root = parse_html(html)
     if root is None:
         return Extraction(None, "empty page")
@@ -522,7 +527,7 @@ def extract_article(
         return Extraction(None, "no title")
     # dates and byline first: body extraction removes the article-info block that holds them
     published, modified = _date_candidates(
-        root, profile, ld, feed_date, _title_element(root, title)
+        root, url, profile, ld, feed_date, _title_element(root, title)
     )
     author = (
         _first_text(root, profile.author)
@@ -537,7 +542,7 @@ def extract_article(
     markers = _article_markers(root, url, profile, ld, bool(published))
     if not markers:
         return Extraction(None, "no article marker")
-    if "jsonld" not in markers and "og:type" not in markers and _is_listing(root):
+    if "jsonld" not in markers and "og:type" not in markers and _is_listing(root, profile):
         return Extraction(None, "listing page")
     article = {
         "url": url,

@@ -15,15 +15,15 @@ from scrapy.http import Response
 from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
+from malinews.core.urls import canonical_url
 from malinews.pipelines.dates import parse_date
 from malinews.pipelines.store import Store
-from malinews.pipelines.urls import canonical_url
 from malinews.scrapers import discovery
 from malinews.scrapers.blocks import block_reason
 from malinews.scrapers.config import Config, load_config
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html, parse_html
-from malinews.scrapers.profiles import SiteProfile
+from malinews.sites.profile import SiteProfile
 
 STAT = "malinews/"
 FAILED = "failed/"  # stats key prefix of each failure kind: malinews/failed/timeout
@@ -270,6 +270,9 @@ class NewsSpider(scrapy.Spider):
         yield self._item(extraction.article)
 
     def _item(self, article: dict[str, Any]) -> dict[str, Any]:
+        """The article as an item; its canonical URL counts as asked for in this crawl, so a
+        later link to it is not fetched again."""
+        self.scheduled.add(canonical_url(article["canonical_url"]))
         article["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         if article["extraction"] != "profile":
             self.count(f"extraction_{article['extraction']}")

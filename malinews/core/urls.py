@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from malinews.sites import HOST_ALIASES
 
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "msclkid", "amp", "noamp", "mc_cid", "mc_eid"}
 TRACKING_PREFIXES = ("utm_",)
-# L'Essor serves the same article on several host names.
-HOST_ALIASES = {"journalessor.ml": "lessor.ml"}
+DATED_PATH = re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/|$)")
 
 
 def canonical_url(url: str) -> str:
     """Normalise a URL so that every variant of one article gives the same string.
 
-    https, lower-case host without `www.`, no default port, no fragment, no tracking or AMP
-    parameters, no `/amp/` suffix, no trailing slash, sorted query.
+    https, lower-case host without `www.` (a site's host alias replaced by its host), no
+    default port, no fragment, no tracking or AMP parameters, no `/amp/` suffix, no trailing
+    slash, sorted query.
     """
     try:
         parts = urlsplit(url.strip())
@@ -56,3 +60,14 @@ def same_site(url: str, base: str) -> bool:
         return a.scheme in ("http", "https") and host_a == host_b and a.port == b.port
     except ValueError:
         return False
+
+
+def date_in_path(url: str) -> date | None:
+    """The day of a dated permalink ("/2025/11/05/<slug>/", the WordPress setting), if any."""
+    found = DATED_PATH.search(url)
+    if found is None:
+        return None
+    try:
+        return date(int(found["year"]), int(found["month"]), int(found["day"]))
+    except ValueError:
+        return None

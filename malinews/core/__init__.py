@@ -1,0 +1,1 @@
+"""Primitives every layer may use: text folding, URL canonicalisation and ids."""
