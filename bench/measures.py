@@ -9,25 +9,26 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import lxml.html
 
 from bench.mirror import Mirror
-from bench.textgen import Article, Writer
+from bench.textgen import Article as TextArticle
+from bench.textgen import Writer
+from malinews.article import Article
 from malinews.core.urls import article_id
 from malinews.pipelines.boilerplate import boilerplate_item
+from malinews.pipelines.chain import STAGES
 from malinews.pipelines.clean import clean_item
 from malinews.pipelines.dates import date_item
 from malinews.pipelines.dedupe import content_hash, dedupe_item
-from malinews.pipelines.keywords import AlertRule, KeywordMatcher
-from malinews.pipelines.record import make_record
+from malinews.pipelines.keywords import AlertRule, KeywordMatcher, keywords_item
 from malinews.pipelines.store import Store
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
-
-STAGES = ("extract", "clean", "boilerplate", "date", "dedupe", "keywords", "store")
 
 
 class Clock:
@@ -43,14 +44,13 @@ class Clock:
         return result
 
 
-def _store_item(store: Store, item: dict[str, Any]) -> None:
+def _store_item(store: Store, item: Article) -> Article:
     """What StorePipeline does for a new article, without the alert outbox."""
-    item["crawled_at"] = item["fetched_at"]
+    item.crawled_at = item.fetched_at
     with store.transaction():
-        store.save_article(
-            make_record(item), item["_content_hash"], item["_band_keys"], item["_urls"]
-        )
-        store.count_lines(item["site"], item.get("_line_keys", ()))
+        store.save_article(item.record(), item.content_hash, item.band_keys, item.urls)
+        store.count_lines(item.site, item.line_keys)
+    return item
 
 
 def pipeline_stages(mirror: Mirror, store_dir: Path, rules: list[AlertRule]) -> dict[str, Any]:
@@ -61,30 +61,27 @@ def pipeline_stages(mirror: Mirror, store_dir: Path, rules: list[AlertRule]) -> 
     try:
         for site in mirror.sites:
             profile, learned = site.profile(), store.learned_lines(site.name)
+            runs: dict[str, Callable[[Article], Any]] = {  # the export stage is not measured
+                "clean": clean_item,
+                "boilerplate": partial(boilerplate_item, profile=profile, learned=learned),
+                "date": date_item,
+                "dedupe": partial(dedupe_item, store),
+                "keywords": partial(keywords_item, matcher=matcher),
+                "store": partial(_store_item, store),
+            }
             for url, file in site.pages():
                 body = file.read_bytes()
                 html = clock.run("extract", decode_html, body, "text/html")
                 item = clock.run("extract", extract_article, html, url, profile).article
-                item["fetched_at"] = fetched_at
-                item = clock.run("clean", clean_item, item)
-                item = clock.run(
-                    "boilerplate", boilerplate_item, item, profile=profile, learned=learned
-                )
-                item = clock.run("date", date_item, item)
-                item = clock.run("dedupe", dedupe_item, store, item)
-                hits = clock.run(
-                    "keywords",
-                    matcher.match,
-                    title=item["title"],
-                    text=item["text"],
-                    site=site.name,
-                )
-                item["keyword_hits"] = [hit.rule for hit in hits]
-                clock.run("store", _store_item, store, item)
+                item.fetched_at = fetched_at
+                for stage in STAGES:
+                    if stage.name in runs:
+                        item = clock.run(stage.name, runs[stage.name], item)
                 articles += 1
     finally:
         store.close()
-    return {"articles": articles, "seconds": {stage: clock.seconds[stage] for stage in STAGES}}
+    names = ["extract", *(stage.name for stage in STAGES if stage.name in clock.seconds)]
+    return {"articles": articles, "seconds": {name: clock.seconds[name] for name in names}}
 
 
 def _page_texts(mirror: Mirror, limit: int | None) -> list[tuple[str, bytes]]:
@@ -137,20 +134,33 @@ class _Filler:
 
 def _record(url: str, title: str, text: str) -> dict[str, Any]:
     ident = article_id(url)
-    item = {"id": ident, "story_id": ident, "url": url, "canonical_url": url, "site": "filler"}
-    item.update(title=title, text=text, revision=1, fetched_at="2026-03-01T00:00:00+00:00")
-    return make_record(item)
+    item = _item(url, "filler", title, text, "2026-03-01T00:00:00+00:00")
+    item.id = item.story_id = ident
+    item.revision = 1
+    return item.record()
 
 
-def _article_item(url: str, article: Article) -> dict[str, Any]:
-    return {
-        "url": url,
-        "canonical_url": url,
-        "site": "bench",
-        "title": article.title,
-        "text": "\n\n".join(article.paragraphs),
-        "fetched_at": "2026-03-02T00:00:00+00:00",
-    }
+def _item(url: str, site: str, title: str, text: str, fetched_at: str) -> Article:
+    """An article as the stages before dedupe leave it (no markup evidence)."""
+    return Article(
+        url=url,
+        canonical_url=url,
+        site=site,
+        title=title,
+        paragraphs=text.split("\n\n"),
+        date_candidates=[],
+        modified_candidates=[],
+        author_hint=None,
+        source_hint=None,
+        extraction="profile",
+        fetched_at=fetched_at,
+        text=text,
+    )
+
+
+def _article_item(url: str, article: TextArticle) -> Article:
+    text = "\n\n".join(article.paragraphs)
+    return _item(url, "bench", article.title, text, "2026-03-02T00:00:00+00:00")
 
 
 def _insert(store: Store, rows: Iterator[tuple[dict[str, Any], str, list[int], list[str]]]) -> None:
@@ -177,9 +187,8 @@ def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict
         with store.transaction():
             for i, original in enumerate(originals):
                 item = dedupe_item(store, _article_item(f"https://orig.example/{i}", original))
-                store.save_article(
-                    make_record(item), item["_content_hash"], item["_band_keys"], item["_urls"]
-                )
+                assert item is not None, "the originals are all new"
+                store.save_article(item.record(), item.content_hash, item.band_keys, item.urls)
         stored = len(originals)
         for size in sorted(sizes):
             while stored < size:
@@ -195,7 +204,7 @@ def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict
                 start = time.perf_counter()
                 item = dedupe_item(store, item)
                 times.append(time.perf_counter() - start)
-                found += bool(item["duplicate_of"])
+                found += bool(item and item.duplicate_of)
             results[str(size)] = {
                 "lookup_ms_mean": 1000 * statistics.fmean(times),
                 "lookup_ms_p95": 1000 * statistics.quantiles(times, n=20)[-1],

@@ -62,7 +62,7 @@ def _demo_article(name: str) -> tuple[str, str]:
         if not canonical:
             continue
         extraction = extract_article(page, canonical[0], BUILTIN[name])
-        if extraction.article and extraction.article["extraction"] == "profile":
+        if extraction.article and extraction.article.extraction == "profile":
             return page, canonical[0]
     raise FileNotFoundError(f"no sample article page for {name} in {DEMO_SITES_DIR}")
 
@@ -93,9 +93,10 @@ def _article_skeleton(name: str) -> tuple[str, str]:
     page, url = _demo_article(name)
     profile = BUILTIN[name]
     item = extract_article(page, url, profile).article
-    published = next((raw for source, raw in item["date_candidates"] if source == "meta"), None)
+    assert item is not None, f"{url}: the sample page is an article"
+    published = next((raw for source, raw in item.date_candidates if source == "meta"), None)
     item = boilerplate_item(clean_item(item), profile=profile, learned=())
-    chrome = {r["line"] for r in item["removed"] if r["reason"] in CHROME_REASONS}
+    chrome = {r["line"] for r in item.removed if r["reason"] in CHROME_REASONS}
     root = lxml.html.fromstring(page)
     container = root.cssselect(profile.body)[0]
     furniture = {e for css in profile.drop for e in container.cssselect(css)}  # kept alive
@@ -107,10 +108,10 @@ def _article_skeleton(name: str) -> tuple[str, str]:
             child.addprevious(_marker("p", "@@BODY@@"))
             placed = True
         child.drop_tree()
-    text = _serialize(root).replace(url, URL).replace(item["title"], TITLE)
+    text = _serialize(root).replace(url, URL).replace(item.title, TITLE)
     if published:
         text = text.replace(published, ISO)
-    return text, _signature_style(item["removed"])
+    return text, _signature_style(item.removed)
 
 
 def _listing_skeleton(name: str) -> tuple[str, str, str]:

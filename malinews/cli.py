@@ -213,14 +213,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
             None,
         )
     profile = profile or generic_profile(host.replace(".", "-") or "page", (args.url,))
-    record = extract_page(
-        body, args.url, profile, rules=config.alerts if config else (), now=datetime.now(UTC)
-    )
+    fetched_at = args.fetched_at or datetime.now(UTC)
+    rules = config.alerts if config else ()
+    record = extract_page(body, args.url, profile, rules=rules, now=fetched_at)
     if record is None:
-        why = extract_article(decode_html(body), args.url, profile).reason
+        why = extract_article(decode_html(body), args.url, profile, fetched_at=fetched_at).reason
         raise UserError(f"{args.path}: not an article page ({why})")
     print(json.dumps(record, ensure_ascii=False, indent=2))
     return 0
+
+
+def _fetch_time(text: str) -> datetime:
+    """An ISO 8601 time for --fetched-at (UTC when it names no zone)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -232,8 +241,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         if args.rebuild:
             (config.output_dir / ARTICLES).unlink(missing_ok=True)
-            with store.transaction():
-                store.conn.execute("UPDATE articles SET exported_revision = 0")
+            store.unexport_all()
         count = export_pending(store, config.output_dir, after_crash=True)
         feed = write_feed(store, config.output_dir)
     finally:
@@ -291,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parsers["extract"].add_argument("path", help="saved HTML page, or - for standard input")
     parsers["extract"].add_argument("--url", required=True, help="the URL the page was saved from")
+    parsers["extract"].add_argument(
+        "--fetched-at",
+        type=_fetch_time,
+        help="when the page was saved, ISO 8601 (default: now); picks the site's layout of then",
+    )
     parsers["export"].add_argument(
         "--rebuild", action="store_true", help="rewrite articles.jsonl from scratch"
     )

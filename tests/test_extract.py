@@ -44,9 +44,9 @@ def test_profile_selectors_give_the_body_without_chrome() -> None:
     )
     article = result.article
     assert article is not None, result.reason
-    assert article["title"] == "Campagne agricole lancée à Ségou"
-    assert article["paragraphs"] == PARAS
-    assert article["extraction"] == "profile"
+    assert article.title == "Campagne agricole lancée à Ségou"
+    assert article.paragraphs == PARAS
+    assert article.extraction == "profile"
 
 
 def test_a_stale_profile_selector_falls_back_to_generic_extraction() -> None:
@@ -60,8 +60,8 @@ def test_a_stale_profile_selector_falls_back_to_generic_extraction() -> None:
         html, "https://bamada.net/campagne-agricole-a-segou", BUILTIN["bamada"]
     ).article
     assert article is not None
-    assert article["extraction"] == "generic"
-    assert article["paragraphs"] == PARAS
+    assert article.extraction == "generic"
+    assert article.paragraphs == PARAS
 
 
 def test_json_ld_article_body_is_the_second_layer() -> None:
@@ -81,10 +81,10 @@ def test_json_ld_article_body_is_the_second_layer() -> None:
         html, "https://bamada.net/campagne-agricole-a-segou", BUILTIN["bamada"]
     ).article
     assert article is not None
-    assert article["extraction"] == "metadata"
-    assert article["paragraphs"] == PARAS
-    assert article["date_candidates"][0] == ["jsonld", "2025-12-15T09:00:00+00:00"]
-    assert article["author_hint"] == "Mariam F. Diallo"
+    assert article.extraction == "metadata"
+    assert article.paragraphs == PARAS
+    assert article.date_candidates[0] == ["jsonld", "2025-12-15T09:00:00+00:00"]
+    assert article.author_hint == "Mariam F. Diallo"
 
 
 def test_date_evidence_in_order_of_trust_and_header_clock_ignored() -> None:
@@ -102,9 +102,9 @@ def test_date_evidence_in_order_of_trust_and_header_clock_ignored() -> None:
         html, "https://maliactu.net/mali-campagne-agricole", BUILTIN["maliactu"]
     ).article
     assert article is not None
-    sources = [source for source, _ in article["date_candidates"]]
+    sources = [source for source, _ in article.date_candidates]
     assert sources[:2] == ["meta", "time"]
-    assert all("2024" not in raw for _, raw in article["date_candidates"])
+    assert all("2024" not in raw for _, raw in article.date_candidates)
 
 
 def test_non_article_pages_are_never_emitted() -> None:

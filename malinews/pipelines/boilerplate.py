@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from malinews.article import Article
 from malinews.core.text import fold
 from malinews.pipelines.stage import Stage
 from malinews.sites.profile import SiteProfile
@@ -485,25 +485,23 @@ def _author(signature: str | None, hint: str | None) -> str | None:
     return signature
 
 
-def boilerplate_item(
-    item: dict[str, Any], *, profile: SiteProfile, learned: Iterable[str]
-) -> dict[str, Any]:
+def boilerplate_item(item: Article, *, profile: SiteProfile, learned: Iterable[str]) -> Article:
     """Set `text`, `author`, `source` and `removed` from the item's body paragraphs."""
     stripped = strip_boilerplate(
-        item["paragraphs"],
-        title=item["title"],
+        item.paragraphs,
+        title=item.title,
         site_phrases=profile.boilerplate,
         site_lines=profile.boilerplate_lines,
         site_residue=profile.residue,
         learned=learned,
     )
-    item["text"] = "\n\n".join(stripped.paragraphs)
-    item["author"] = _author(stripped.author, _usable_hint(item.get("author_hint"), profile.name))
-    item["source"] = stripped.source or _usable_hint(item.get("source_hint"), profile.name)
-    item["removed"] = stripped.removed
-    item["_line_keys"] = [
+    item.text = "\n\n".join(stripped.paragraphs)
+    item.author = _author(stripped.author, _usable_hint(item.author_hint, profile.name))
+    item.source = stripped.source or _usable_hint(item.source_hint, profile.name)
+    item.removed = stripped.removed
+    item.line_keys = [
         key
-        for line in item["paragraphs"]
+        for line in item.paragraphs
         if len(line.split()) <= LEARN_MAX_WORDS and (key := line_key(line))
     ]
     return item
@@ -515,9 +513,9 @@ class BoilerplatePipeline(Stage):
     def open_spider(self) -> None:
         self.learned = self.spider.store.learned_lines(self.spider.site.name)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         item = boilerplate_item(item, profile=self.spider.site, learned=self.learned)
-        if not item["text"]:
+        if not item.text:
             self.count("empty_after_cleaning")
-            raise DropItem(f"nothing left after boilerplate removal: {item['url']}")
+            raise DropItem(f"nothing left after boilerplate removal: {item.url}")
         return item

@@ -1,24 +1,76 @@
-"""The stages of the pipeline as plain functions, composed for one page without Scrapy.
+"""The stages in order (`STAGES`), and that order run on one saved page without Scrapy.
 
-The Scrapy item pipelines (one per module) call the same functions during a crawl;
-`extract_page` runs them on a saved page for `malinews extract`.
+The Scrapy settings (`ITEM_PIPELINES`), `extract_page` (`malinews extract`) and the bench all
+take their stage order from `STAGES`. Each stage's item pipeline calls the same plain function
+that `extract_page` runs; the stages that need the state store or the output folder are left
+out of `extract_page` (no dedupe against earlier crawls, nothing written).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from malinews.article import Article
 from malinews.core.urls import article_id
-from malinews.pipelines.boilerplate import boilerplate_item
-from malinews.pipelines.clean import clean_item
-from malinews.pipelines.dates import date_item
-from malinews.pipelines.keywords import AlertRule, KeywordMatcher
-from malinews.pipelines.record import make_record
+from malinews.pipelines.boilerplate import BoilerplatePipeline, boilerplate_item
+from malinews.pipelines.clean import CleanPipeline, clean_item
+from malinews.pipelines.dates import DatePipeline, date_item
+from malinews.pipelines.dedupe import DedupePipeline
+from malinews.pipelines.export import ExportPipeline
+from malinews.pipelines.keywords import AlertRule, KeywordMatcher, KeywordsPipeline, keywords_item
+from malinews.pipelines.stage import Stage
+from malinews.pipelines.store import StorePipeline
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
 from malinews.sites.profile import SiteProfile
+
+
+@dataclass(frozen=True)
+class Offline:
+    """What the stages need when no crawl is running."""
+
+    profile: SiteProfile
+    matcher: KeywordMatcher
+
+
+def _alone(item: Article, _: Offline) -> Article:
+    """Dedupe without a store: the article is its own story, first revision."""
+    item.id = item.story_id = article_id(item.canonical_url)
+    item.revision = 1
+    return item
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    pipeline: type[Stage]
+    offline: Callable[[Article, Offline], Article] | None  # None: needs the store or output
+
+
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec("clean", CleanPipeline, lambda item, _: clean_item(item)),
+    StageSpec(
+        "boilerplate",
+        BoilerplatePipeline,
+        lambda item, run: boilerplate_item(item, profile=run.profile, learned=()),
+    ),
+    StageSpec("date", DatePipeline, lambda item, _: date_item(item)),
+    StageSpec("dedupe", DedupePipeline, _alone),
+    StageSpec("keywords", KeywordsPipeline, lambda item, run: keywords_item(item, run.matcher)),
+    StageSpec("store", StorePipeline, None),
+    StageSpec("export", ExportPipeline, None),
+)
+
+
+def item_pipelines() -> dict[str, int]:
+    """Scrapy's ITEM_PIPELINES setting: every stage, in the order of `STAGES`."""
+    return {
+        f"{stage.pipeline.__module__}.{stage.pipeline.__qualname__}": 100 * number
+        for number, stage in enumerate(STAGES, start=1)
+    }
 
 
 def extract_page(
@@ -31,14 +83,13 @@ def extract_page(
     content_type: str | None = None,
 ) -> dict[str, Any] | None:
     """One saved page -> its article record (no store: no dedupe), or None if not an article."""
-    extraction = extract_article(decode_html(body, content_type), url, profile)
+    extraction = extract_article(decode_html(body, content_type), url, profile, fetched_at=now)
     if extraction.article is None:
         return None
     item = extraction.article
-    item["fetched_at"] = now.isoformat(timespec="seconds")
-    item = date_item(boilerplate_item(clean_item(item), profile=profile, learned=()))
-    item["id"] = item["story_id"] = article_id(item["canonical_url"])
-    item["revision"] = 1
-    hits = KeywordMatcher(rules).match(title=item["title"], text=item["text"], site=profile.name)
-    item["keyword_hits"] = [hit.rule for hit in hits]
-    return make_record(item)
+    item.fetched_at = now.isoformat(timespec="seconds")
+    run = Offline(profile, KeywordMatcher(rules))
+    for stage in STAGES:
+        if stage.offline is not None:
+            item = stage.offline(item, run)
+    return item.record()

@@ -11,10 +11,10 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
 import ftfy
 
+from malinews.article import Article
 from malinews.pipelines.stage import Stage
 
 # Characters that carry no text: zero-width space and joiners, soft hyphen, byte-order mark.
@@ -57,16 +57,15 @@ def normalize_paragraphs(paragraphs: Iterable[str]) -> list[str]:
     return [clean for clean in map(normalize_text, paragraphs) if clean]
 
 
-def clean_item(item: dict[str, Any]) -> dict[str, Any]:
+def clean_item(item: Article) -> Article:
     """Normalise the title, body paragraphs and markup hints of an item."""
-    item["title"] = normalize_text(item["title"])
-    item["paragraphs"] = normalize_paragraphs(item["paragraphs"])
-    for key in ("author_hint", "source_hint"):
-        if item.get(key):
-            item[key] = normalize_text(item[key]) or None
+    item.title = normalize_text(item.title)
+    item.paragraphs = normalize_paragraphs(item.paragraphs)
+    item.author_hint = normalize_text(item.author_hint or "") or None
+    item.source_hint = normalize_text(item.source_hint or "") or None
     return item
 
 
 class CleanPipeline(Stage):
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         return clean_item(item)

@@ -13,10 +13,10 @@ from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 import dateparser
 
+from malinews.article import Article
 from malinews.core.text import fold
 from malinews.core.urls import date_in_path
 from malinews.pipelines.stage import Stage
@@ -396,24 +396,24 @@ def resolve_date(
     )
 
 
-def date_item(item: dict[str, Any]) -> dict[str, Any]:
+def date_item(item: Article) -> Article:
     """Set `published`, `date_source` and `modified` (ISO 8601 UTC) on an item."""
     result = resolve_date(
-        item.get("date_candidates", ()),
-        url=item["url"],
-        text=item["text"],
-        fetched_at=datetime.fromisoformat(item["fetched_at"]),
-        modified_candidates=item.get("modified_candidates", ()),
+        [(source, raw) for source, raw in item.date_candidates],
+        url=item.url,
+        text=item.text,
+        fetched_at=datetime.fromisoformat(item.fetched_at),
+        modified_candidates=[(source, raw) for source, raw in item.modified_candidates],
     )
-    item["published"] = result.published.isoformat() if result.published else None
-    item["date_source"] = result.source
-    item["modified"] = result.modified.isoformat() if result.modified else None
+    item.published = result.published.isoformat() if result.published else None
+    item.date_source = result.source
+    item.modified = result.modified.isoformat() if result.modified else None
     return item
 
 
 class DatePipeline(Stage):
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         item = date_item(item)
-        if item["published"] is None:
+        if item.published is None:
             self.count("undated")
         return item

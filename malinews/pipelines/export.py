@@ -9,6 +9,7 @@ from typing import Any
 
 import nh3
 
+from malinews.article import Article
 from malinews.pipelines.stage import Stage
 from malinews.pipelines.store import Store
 
@@ -146,7 +147,7 @@ class ExportPipeline(Stage):
         with self.writing(output / ARTICLES, item=False):
             export_pending(self.spider.store, output, after_crash=True)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         output = self.spider.config.output_dir
         with self.writing(output / ARTICLES):
             export_pending(self.spider.store, output)

@@ -19,6 +19,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
+from malinews.article import Article
 from malinews.core.text import APOSTROPHES, DASHES, fold
 from malinews.pipelines.stage import Stage
 
@@ -307,14 +308,18 @@ def _sentence_bounds(source: str, start: int, end: int) -> tuple[int, int]:
     return first, last
 
 
+def keywords_item(item: Article, matcher: KeywordMatcher) -> Article:
+    """Set `keyword_hits` (rule names) and the hits the store records as alerts."""
+    item.hits = matcher.match(title=item.title, text=item.text, site=item.site)
+    item.keyword_hits = [hit.rule for hit in item.hits]
+    return item
+
+
 class KeywordsPipeline(Stage):
     """Flag the alert rules an article hits (`keyword_hits`); the store records the alerts."""
 
     def open_spider(self) -> None:
         self.matcher = KeywordMatcher(self.spider.config.alerts)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        hits = self.matcher.match(title=item["title"], text=item["text"], site=item["site"])
-        item["keyword_hits"] = [hit.rule for hit in hits]
-        item["_hits"] = hits
-        return item
+    def process_item(self, item: Article) -> Article:
+        return keywords_item(item, self.matcher)

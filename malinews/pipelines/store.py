@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from malinews.article import Article
 from malinews.pipelines import neardup
-from malinews.pipelines.record import make_record
 from malinews.pipelines.stage import Stage
 from malinews.scheduler import outbox
 
@@ -232,6 +232,7 @@ class Store:
             ).lastrowid
         else:
             previous = self.article(record["id"])
+            assert previous is not None, "a later revision replaces a stored article"
             article = previous["rowid"]
             old_keys = neardup.band_keys(neardup.signature(previous["text"]))
             self.conn.executemany(  # found from the old text: lsh needs no index on articles
@@ -342,6 +343,11 @@ class Store:
         )
         return [json.loads(r[3]) for r in rows]
 
+    def unexport_all(self) -> None:
+        """Mark every stored revision as not yet exported, to rebuild articles.jsonl."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET exported_revision = 0")
+
     def mark_exported(self, records: Iterable[dict[str, Any]]) -> None:
         self.conn.executemany(
             "UPDATE articles SET exported_revision=MAX(exported_revision, ?) WHERE id=?",
@@ -448,19 +454,19 @@ def alert_payload(record: dict[str, Any], hit: Any, story: dict[str, Any]) -> di
 class StorePipeline(Stage):
     """Save the article, its story and its alerts in one transaction."""
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         spider = self.spider
         store: Store = spider.store
-        item["crawled_at"] = item["fetched_at"]
-        record = make_record(item)
+        item.crawled_at = item.fetched_at
+        record = item.record()
         now = datetime.now(UTC)
         channels = spider.config.alert_channels
         alerts = 0
         with self.writing(store.path), store.transaction():
-            store.save_article(record, item["_content_hash"], item["_band_keys"], item["_urls"])
-            store.count_lines(record["site"], item.get("_line_keys", ()))
+            store.save_article(record, item.content_hash, item.band_keys, item.urls)
+            store.count_lines(record["site"], item.line_keys)
             story = store.story(record["story_id"]) or {"copies": []}
-            for hit in item.get("_hits", ()):
+            for hit in item.hits:
                 rule_channels = channels(hit.rule)
                 if outbox.record_alert(
                     store.conn, alert_payload(record, hit, story), rule_channels, now

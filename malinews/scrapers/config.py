@@ -286,7 +286,7 @@ def parse_config(
     crawl = _crawl_settings(check, check.get(data, "crawl", "crawl", dict, {}))
 
     sites: list[SiteProfile] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
     for i, site_data in enumerate(check.get(data, "sites", "sites", list, [])):
         key = f"sites[{i}]"
         if not isinstance(site_data, dict):

@@ -44,6 +44,7 @@ class FeedEntry:
     title: str = ""
     published: str = ""
     updated: str = ""  # Atom <updated> or sitemap <lastmod>: when the article last changed
+    sitemap: bool = False  # an entry of a sitemap index: a sitemap, not an article
 
 
 def _local(tag: object) -> str:
@@ -93,14 +94,10 @@ def feed_entries(body: bytes, base_url: str) -> list[FeedEntry] | None:
             fields = {_local(c.tag): squash(c.text) for c in node}
             if fields.get("loc"):
                 lastmod = fields.get("lastmod", "")
-                entries.append(FeedEntry(urljoin(base_url, fields["loc"]), updated=lastmod))
+                url = urljoin(base_url, fields["loc"])
+                entries.append(FeedEntry(url, updated=lastmod, sitemap=kind == "sitemapindex"))
         return entries
     return None
-
-
-def is_sitemap_index(body: bytes) -> bool:
-    root = parse_xml(body)
-    return root is not None and _local(root.tag) == "sitemapindex"
 
 
 def sitemaps_from_robots(text: str, base_url: str) -> list[str]:

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from malinews.article import Article
 from malinews.core.text import fold
 from malinews.core.urls import date_in_path, same_site
 from malinews.scrapers.discovery import NOT_ARTICLE_PATH_RE
@@ -104,9 +105,9 @@ MIN_PARAGRAPH_CHARS = 40
 
 @dataclass(frozen=True)
 class Extraction:
-    """The result of reading one page: an article dict, or None and why not."""
+    """The result of reading one page: an article, or None and why not."""
 
-    article: dict[str, Any] | None
+    article: Article | None
     reason: str
 
 
@@ -274,8 +275,8 @@ def _title_element(root: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlEle
 
 def _body(
     root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
-) -> tuple[list[str], str, str]:
-    """Body lines, the container's HTML, and which layer gave them."""
+) -> tuple[list[str], str]:
+    """Body lines and which layer gave them."""
     layers: tuple[tuple[str, Callable[[], lxml.html.HtmlElement | None]], ...] = (
         ("profile", lambda: _profile_container(root, profile)),
         ("metadata", lambda: _metadata_container(ld)),
@@ -288,8 +289,8 @@ def _body(
         _strip_chrome(container, profile)
         lines = block_lines(container)
         if sum(len(line) for line in lines) >= MIN_BODY_CHARS:
-            return lines, lxml.html.tostring(container, encoding="unicode"), layer
-    return [], "", "none"
+            return lines, layer
+    return [], "none"
 
 
 def _profile_container(
@@ -510,12 +511,14 @@ def extract_article(
     *,
     feed_date: str | None = None,
     fetched_at: datetime | None = None,
+    root: lxml.html.HtmlElement | None = None,
 ) -> Extraction:
     """Read one page. Returns the raw article (see docs/architecture.md) or why it is not one.
 
-    `fetched_at` (default: now) picks the site's layout of that time (`SiteProfile.at`)."""
+    `fetched_at` (default: now) picks the site's layout of that time (`SiteProfile.at`);
+    `root` is the page already parsed, if it was (extraction modifies it)."""
     profile = profile.at(fetched_at)
-    root = parse_html(html)
+    root = parse_html(html) if root is None else root
     if root is None:
         return Extraction(None, "empty page")
     path = AMP_SEGMENT_RE.sub("", urlsplit(url).path)  # an AMP copy is still the article
@@ -534,7 +537,7 @@ def extract_article(
         or _ld_name(ld.get("author"))
         or (_markup_author(root) if AUTHOR_MARKUP_RE.search(html) else None)
     )
-    lines, body_html, layer = _body(root, profile, ld)
+    lines, layer = _body(root, profile, ld)
     if not lines:
         return Extraction(None, "no body text")
     if _is_static_page(root):
@@ -544,18 +547,17 @@ def extract_article(
         return Extraction(None, "no article marker")
     if "jsonld" not in markers and "og:type" not in markers and _is_listing(root, profile):
         return Extraction(None, "listing page")
-    article = {
-        "url": url,
-        "canonical_url": _canonical(root, url),
-        "site": profile.name,
-        "title": title,
-        "paragraphs": lines,
-        "html": body_html,
-        "date_candidates": published,
-        "modified_candidates": modified,
-        "author_hint": author,
-        "source_hint": _first_text(root, profile.source)
+    article = Article(
+        url=url,
+        canonical_url=_canonical(root, url),
+        site=profile.name,
+        title=title,
+        paragraphs=lines,
+        date_candidates=published,
+        modified_candidates=modified,
+        author_hint=author,
+        source_hint=_first_text(root, profile.source)
         or _source_after_date([raw for kind, raw in published if kind == "visible"]),
-        "extraction": layer,
-    }
+        extraction=layer,
+    )
     return Extraction(article, "article")

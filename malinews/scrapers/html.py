@@ -46,10 +46,10 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         pass
     match = META_CHARSET_RE.search(body[:4096])
-    codec = _codec(match[1].decode("ascii", "ignore") if match else None) or _codec(declared)
-    if codec in (None, "utf-8"):
-        codec = "cp1252"
-    return body.decode(codec, errors="replace")
+    charset = _codec(match[1].decode("ascii", "ignore") if match else None) or _codec(declared)
+    if charset is None or charset == "utf-8":
+        charset = "cp1252"
+    return body.decode(charset, errors="replace")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
@@ -64,18 +64,16 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
 
 
 @lru_cache(maxsize=512)
-def _compiled(css: str) -> CSSSelector | None:
-    """A CSS selector compiled once (compiling costs more than matching); None if invalid."""
-    try:
-        return CSSSelector(css, translator="html")
-    except Exception:  # cssselect raises several parse error types
-        return None
+def _compiled(css: str) -> CSSSelector:
+    """A CSS selector compiled once (compiling costs more than matching). Selectors are checked
+    where they are written (built-in profiles at import, the config when loaded), so an
+    invalid one here is a bug: it raises."""
+    return CSSSelector(css, translator="html")
 
 
 def select(root: lxml.html.HtmlElement, css: str | None) -> list[lxml.html.HtmlElement]:
-    """Elements matching a CSS selector; [] for no selector or an invalid one."""
-    selector = _compiled(css) if css else None
-    return selector(root) if selector is not None else []
+    """Elements matching a CSS selector; [] for no selector."""
+    return _compiled(css)(root) if css else []
 
 
 def squash(text: str | None) -> str:

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from malinews.pipelines.chain import item_pipelines
 from malinews.scrapers.config import Config
 
 BOT_NAME = "malinews"
 SPIDER_MODULES = ["malinews.scrapers.spiders"]
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-ITEM_PIPELINES = {
-    "malinews.pipelines.clean.CleanPipeline": 100,
-    "malinews.pipelines.boilerplate.BoilerplatePipeline": 200,
-    "malinews.pipelines.dates.DatePipeline": 300,
-    "malinews.pipelines.dedupe.DedupePipeline": 400,
-    "malinews.pipelines.keywords.KeywordsPipeline": 500,
-    "malinews.pipelines.store.StorePipeline": 600,
-    "malinews.pipelines.export.ExportPipeline": 700,
-}
+ITEM_PIPELINES = item_pipelines()  # the stages, in the order of pipelines.chain.STAGES
 # After the redirect (600) and retry (550) middlewares in the request path, before them in the
 # response path: it sees every redirected request and every 3xx/429/503 response first.
 DOWNLOADER_MIDDLEWARES = {"malinews.scrapers.spiders.news.SiteGuardMiddleware": 650}

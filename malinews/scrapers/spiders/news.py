@@ -15,6 +15,7 @@ from scrapy.http import Response
 from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
+from malinews.article import Article
 from malinews.core.urls import canonical_url
 from malinews.pipelines.dates import parse_date
 from malinews.pipelines.store import Store
@@ -53,6 +54,13 @@ class NewsSpider(scrapy.Spider):
     """Crawl one configured site. Spider arguments: `site` (name) and `config` (path)."""
 
     name = "news"
+    # set by from_crawler, once the config is known
+    site: SiteProfile
+    config: Config
+    store: Store
+    known: dict[str, str]  # stored canonical URL -> when its article was last fetched
+    requested: set[str]  # feeds and listings asked for in this crawl
+    scheduled: set[str]  # canonical URLs of the article pages asked for or yielded
 
     def __init__(
         self,
@@ -61,8 +69,7 @@ class NewsSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.site = site if isinstance(site, SiteProfile) else None
-        self._site_name = site if isinstance(site, str) else None
+        self._site = site
         self._config = config
 
     @classmethod
@@ -72,13 +79,13 @@ class NewsSpider(scrapy.Spider):
         if isinstance(config, str) or config is None:
             config = load_config(config or "malinews.toml")
         spider.config = config
-        if spider.site is None:
-            spider.site = config.site(spider._site_name)
+        site = spider._site
+        spider.site = site if isinstance(site, SiteProfile) else config.site(site)
         spider.name = spider.site.name
         spider.store = Store(config.output_dir)
         spider.known = spider.store.known_urls()
-        spider.requested = set()  # feeds and listings asked for in this crawl
-        spider.scheduled = set()  # canonical URLs of the article pages asked for
+        spider.requested = set()
+        spider.scheduled = set()
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
@@ -155,16 +162,18 @@ class NewsSpider(scrapy.Spider):
         return changed is not None and changed > datetime.fromisoformat(stored)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        """The start pages, and the feeds and sitemaps the profile `uses`."""
         origins = list(dict.fromkeys(urljoin(url, "/") for url in self.site.start_urls))
         requests = [
             self._conditional(url, self.parse_listing, page=1) for url in self.site.start_urls
         ]
+        uses = self.site.uses
         for origin in origins:
             requests += [
                 self._conditional(urljoin(origin, feed), self.parse_feed, optional=True)
-                for feed in self.site.feeds
+                for feed in (self.site.feeds if "feed" in uses else ())
             ]
-            if "sitemap" in self.site.uses:
+            if "sitemap" in uses:
                 robots = urljoin(origin, "/robots.txt")  # for its Sitemap: lines
                 requests.append(
                     scrapy.Request(
@@ -191,7 +200,7 @@ class NewsSpider(scrapy.Spider):
     def _page(self, response: Response) -> str | None:
         """The page's text, or None for a block page (challenge, captcha, censorship notice),
         which is counted and never read as content."""
-        html = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        html = decode_html(response.body, (response.headers.get("Content-Type") or b"").decode())
         reason = block_reason(response.status, html)
         if reason is None:
             return html
@@ -212,21 +221,25 @@ class NewsSpider(scrapy.Spider):
         if root is None:
             self.count("empty_pages")
             return
-        extraction = extract_article(html, response.url, self.site)
+        # links first: extraction reads the same tree and strips its chrome
+        requests: list[scrapy.Request | None] = []
+        if "feed" in self.site.uses:
+            requests += [
+                self._conditional(feed, self.parse_feed, optional=True)
+                for feed in discovery.feed_links(root, response.url)
+            ]
+        if "listing" in self.site.uses:
+            requests += [
+                self._article_request(link)
+                for link in discovery.candidate_article_links(root, response.url, self.site)
+            ]
+            page = response.meta.get("page", 1)
+            following = discovery.next_page(root, response.url, self.site)
+            if following and page < self.site.max_pages:
+                requests.append(self._conditional(following, self.parse_listing, page=page + 1))
+        extraction = extract_article(html, response.url, self.site, root=root)
         if extraction.article is not None:
             yield self._item(extraction.article)
-        requests = [
-            self._conditional(feed, self.parse_feed, optional=True)
-            for feed in discovery.feed_links(root, response.url)
-        ]
-        requests += [
-            self._article_request(link)
-            for link in discovery.candidate_article_links(root, response.url, self.site)
-        ]
-        page = response.meta.get("page", 1)
-        following = discovery.next_page(root, response.url, self.site)
-        if following and page < self.site.max_pages:
-            requests.append(self._conditional(following, self.parse_listing, page=page + 1))
         yield from (r for r in requests if r is not None)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
@@ -239,7 +252,7 @@ class NewsSpider(scrapy.Spider):
             return
         self._remember(response)
         self.count("feeds_read")
-        if discovery.is_sitemap_index(response.body):
+        if any(entry.sitemap for entry in entries):
             requests = [
                 self._conditional(e.url, self.parse_feed, optional=True) for e in entries[:20]
             ]
@@ -269,17 +282,17 @@ class NewsSpider(scrapy.Spider):
             return
         yield self._item(extraction.article)
 
-    def _item(self, article: dict[str, Any]) -> dict[str, Any]:
+    def _item(self, article: Article) -> Article:
         """The article as an item; its canonical URL counts as asked for in this crawl, so a
         later link to it is not fetched again."""
-        self.scheduled.add(canonical_url(article["canonical_url"]))
-        article["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        if article["extraction"] != "profile":
-            self.count(f"extraction_{article['extraction']}")
+        self.scheduled.add(canonical_url(article.canonical_url))
+        article.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        if article.extraction != "profile":
+            self.count(f"extraction_{article.extraction}")
         return article
 
     def on_error(self, failure: Failure) -> None:
-        request = failure.request
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errbacks
         response = getattr(failure.value, "response", None)
         if request.meta.get("optional") and response is not None and response.status == 404:
             self.count("feed_missing")
@@ -311,7 +324,7 @@ def failure_kind(failure: Failure) -> str:
     for kind_type, kind in FAILURE_KINDS:
         if isinstance(failure.value, kind_type):
             return kind
-    return f"error_{failure.type.__name__}"
+    return f"error_{failure.type.__name__ if failure.type else 'unknown'}"
 
 
 class SiteGuardMiddleware:
