@@ -17,7 +17,7 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -310,7 +310,11 @@ def _ssl_context(table: _Table, cafile: str) -> ssl.SSLContext:
         raise table.error("cafile", f"cannot load {cafile}: {exc}") from None
 
 
-_BUILDERS = {"file": _file_channel, "webhook": _webhook_channel, "email": _email_channel}
+_BUILDERS: dict[str, Callable[[_Table, str | None, Path], Channel]] = {
+    "file": _file_channel,
+    "webhook": _webhook_channel,
+    "email": _email_channel,
+}
 _TYPE_KEYS = {
     "file": {"path"},
     "webhook": {"url", "url_env", "secret_env"},

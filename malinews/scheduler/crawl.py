@@ -105,7 +105,7 @@ def check_health(
     interval = site.interval or config.crawl.interval
     problems = health.assess(current, earlier, interval=interval)
     for change in health.transitions(previous_problems, problems):
-        alert = {
+        alert: dict[str, Any] = {
             "rule": f"ops:{change.kind}",
             "severity": "warning" if change.kind in ("layout", "silent") else "critical",
             "story_id": f"ops:{site.name}:{change.kind}:{change.state}:{current.finished_at}",

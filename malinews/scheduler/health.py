@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
+from functools import partial
 from itertools import pairwise
 from statistics import median
 from typing import Any
@@ -129,7 +130,7 @@ def assess(
     problems["layout"] = _layout(current, earlier)
     if not any(problems.values()):  # silence is news only when the site can be read
         problems["silent"] = _silent(current, earlier, interval)
-    return {kind: problems[kind] for kind in KINDS if problems.get(kind)}
+    return {kind: problem for kind in KINDS if (problem := problems.get(kind))}
 
 
 def transitions(previous: Mapping[str, str], current: Mapping[str, str]) -> list[Transition]:
@@ -164,12 +165,16 @@ def _share(articles: Sequence[Mapping[str, Any]], test: Callable[[Mapping], bool
     return sum(1 for a in articles if test(a)) / len(articles) if articles else 0.0
 
 
+def _has(name: str, article: Mapping[str, Any]) -> bool:
+    return bool(article.get(name))
+
+
 def _coverage(articles: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     """Share of the records that have each field ({} without records)."""
     if not articles:
         return {}
     return {
-        name: _share(articles, lambda a, name=name: bool(a.get(name))) for name in COVERED_FIELDS
+        name: _share(articles, partial(_has, name)) for name in COVERED_FIELDS
     }
 
 

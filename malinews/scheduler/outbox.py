@@ -204,6 +204,8 @@ def _queue_followup(
 
 def _digest_due(conn: sqlite3.Connection, channel: Channel, now: datetime) -> bool:
     """Whether the digest period has elapsed since the last digest or the oldest pending item."""
+    if channel.digest is None:  # not a digest channel
+        return False
     (start,) = conn.execute(
         "SELECT coalesce((SELECT last_sent_at FROM digests WHERE channel = :name),"
         " (SELECT min(created_at) FROM deliveries WHERE channel = :name AND status = 'pending'))",

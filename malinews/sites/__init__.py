@@ -41,7 +41,7 @@ _MODULES = (
 )
 
 
-def _checked(profile: SiteProfile) -> SiteProfile:
+def checked(profile: SiteProfile) -> SiteProfile:
     """`profile`, once every selector of it compiles: a typo in a built-in profile fails at
     import, not as a site that silently falls back to generic extraction."""
     for css in profile.selectors():
@@ -49,7 +49,7 @@ def _checked(profile: SiteProfile) -> SiteProfile:
     return profile
 
 
-BUILTIN: dict[str, SiteProfile] = {m.PROFILE.name: _checked(m.PROFILE) for m in _MODULES}
+BUILTIN: dict[str, SiteProfile] = {m.PROFILE.name: checked(m.PROFILE) for m in _MODULES}
 
 # alias host -> the host of the site's first start URL (both without "www.")
 HOST_ALIASES: dict[str, str] = {

@@ -76,14 +76,13 @@ class SiteProfile:
     def replace(self, **changes: object) -> SiteProfile:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
-    def at(self, when: datetime | date | None) -> SiteProfile:
+    def at(self, when: datetime | None) -> SiteProfile:
         """The profile for a page served at `when`: the first layout still valid then, else
         the current one (also for None: a page fetched now)."""
         if when is None:
             return self
-        day = when.date() if isinstance(when, datetime) else when
         for layout in self.versions:
-            if day < layout.valid_until:
+            if when.date() < layout.valid_until:
                 return self.replace(**layout.changes)
         return self
 
