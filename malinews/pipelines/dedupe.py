@@ -20,12 +20,13 @@ def content_hash(text: str) -> str:
     return digest.hexdigest()[:16]  # 64 bits: a collision among 10^6 bodies is ~1 in 10^7
 
 
-def find_story(store: Store, item: Article, article_id: str) -> sqlite3.Row | None:
-    """The stored article this one is a copy of: same body hash, else a confirmed LSH match."""
+def find_story(store: Store, item: Article, ident: str) -> sqlite3.Row | None:
+    """The stored article that `item` (id `ident`) is a copy of: same body hash, else a
+    confirmed LSH match."""
     exact = store.by_hash(item.content_hash)
-    if exact is not None and exact["id"] != article_id:
+    if exact is not None and exact["id"] != ident:
         return exact
-    for candidate in store.lsh_candidates(item.band_keys, exclude=article_id):
+    for candidate in store.lsh_candidates(item.band_keys, exclude=ident):
         if neardup.is_copy(candidate["title"], candidate["text"], item.title, item.text):
             return candidate
     return None

@@ -173,9 +173,7 @@ def _coverage(articles: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     """Share of the records that have each field ({} without records)."""
     if not articles:
         return {}
-    return {
-        name: _share(articles, partial(_has, name)) for name in COVERED_FIELDS
-    }
+    return {name: _share(articles, partial(_has, name)) for name in COVERED_FIELDS}
 
 
 # -- assessing ----------------------------------------------------------------------------

@@ -283,9 +283,9 @@ class NewsSpider(scrapy.Spider):
         yield self._item(extraction.article)
 
     def _item(self, article: Article) -> Article:
-        """The article as an item; its canonical URL counts as asked for in this crawl, so a
-        later link to it is not fetched again."""
-        self.scheduled.add(canonical_url(article.canonical_url))
+        """The article as an item; its URLs count as asked for in this crawl, so a later link
+        to either is not fetched again."""
+        self.scheduled.update(map(canonical_url, (article.url, article.canonical_url)))
         article.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         if article.extraction != "profile":
             self.count(f"extraction_{article.extraction}")
