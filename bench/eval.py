@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
+from malinews.core.text import fold as core_fold
 from malinews.pipelines.chain import extract_page
 from malinews.sites import BUILTIN, generic_profile
 
@@ -80,8 +80,7 @@ class Prediction:
 
 def fold(text: str | None) -> str:
     """Casefolded, accent-free words separated by single spaces."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = core_fold(text or "")
     return " ".join(re.sub(r"[\W_]+", " ", bare).split())
 
 

@@ -27,7 +27,7 @@ SELECTOR_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: `changes` is a dict
 class Layout:
     """A past layout of a site: the profile fields that differ, for pages served before
     `valid_until` (so stored pages of the old layout still parse)."""
