@@ -213,11 +213,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
             None,
         )
     profile = profile or generic_profile(host.replace(".", "-") or "page", (args.url,))
-    record = extract_page(
-        body, args.url, profile, rules=config.alerts if config else (), now=datetime.now(UTC)
-    )
+    now = datetime.now(UTC)
+    record = extract_page(body, args.url, profile, rules=config.alerts if config else (), now=now)
     if record is None:
-        why = extract_article(decode_html(body), args.url, profile).reason
+        why = extract_article(decode_html(body), args.url, profile, now=now).reason
         raise UserError(f"{args.path}: not an article page ({why})")
     print(json.dumps(record, ensure_ascii=False, indent=2))
     return 0

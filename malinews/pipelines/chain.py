@@ -31,7 +31,7 @@ def extract_page(
     content_type: str | None = None,
 ) -> dict[str, Any] | None:
     """One saved page -> its article record (no store: no dedupe), or None if not an article."""
-    extraction = extract_article(decode_html(body, content_type), url, profile)
+    extraction = extract_article(decode_html(body, content_type), url, profile, now=now)
     if extraction.article is None:
         return None
     item = extraction.article

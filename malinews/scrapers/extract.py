@@ -485,7 +485,12 @@ def _is_listing(root: lxml.html.HtmlElement) -> bool:
 
 
 def _article_markers(
-    root: lxml.html.HtmlElement, url: str, profile: SiteProfile, ld: dict[str, Any], dated: bool
+    root: lxml.html.HtmlElement,
+    url: str,
+    profile: SiteProfile,
+    ld: dict[str, Any],
+    dated: bool,
+    now: datetime,
 ) -> list[str]:
     markers = []
     if ld:
@@ -495,7 +500,7 @@ def _article_markers(
     pattern = profile.article_url_re()
     if pattern is not None and pattern.search(urlsplit(url).path):
         markers.append("url")
-    if date_from_url(url, now=datetime.now(UTC)):
+    if date_from_url(url, now=now):
         markers.append("url-date")
     if dated:
         markers.append("date")
@@ -508,8 +513,12 @@ def extract_article(
     profile: SiteProfile,
     *,
     feed_date: str | None = None,
+    now: datetime | None = None,
 ) -> Extraction:
-    """Read one page. Returns the raw article (see docs/architecture.md) or why it is not one."""
+    """Read one page. Returns the raw article (see docs/architecture.md) or why it is not one.
+
+    `now` (default: the real clock) is the fetch time: a date in the URL after it is no date.
+    """
     root = parse_html(html)
     if root is None:
         return Extraction(None, "empty page")
@@ -534,7 +543,7 @@ def extract_article(
         return Extraction(None, "no body text")
     if _is_static_page(root):
         return Extraction(None, "static page")
-    markers = _article_markers(root, url, profile, ld, bool(published))
+    markers = _article_markers(root, url, profile, ld, bool(published), now or datetime.now(UTC))
     if not markers:
         return Extraction(None, "no article marker")
     if "jsonld" not in markers and "og:type" not in markers and _is_listing(root):
