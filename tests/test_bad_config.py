@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from malinews.cli import main
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_main
 
 SITE = '[[sites]]\nname = "bamada"\nstart_urls = ["http://127.0.0.1:9/"]\n'
 RULE = '[[alerts]]\nname = "bamex"\nkeywords = ["Bamex"]\n'
@@ -62,13 +61,6 @@ def assert_one_clear_line(code: int, stdout: str, stderr: str, *expected: str) -
     assert lines[0].startswith("malinews: error: ")
     for text in expected:
         assert text in lines[0]
-
-
-def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """`malinews ARGS` in-process: exit code, stdout, stderr."""
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def config_file(tmp_path: Path, text: str) -> Path:
