@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from malinews.pipelines.store import Store
 from malinews.scheduler.crawl import SiteResult, check_health, deliver, format_summary
 from malinews.scheduler.demo import SiteServer, site_origin
 from malinews.scrapers.config import load_config
-from tests.conftest import add_bamada_article, read_jsonl, run_cli, write_config
+from tests.conftest import add_bamada_article, read_jsonl, run_cli, run_main, write_config
 
 SITE = '[[sites]]\nname = "bamada"\nstart_urls = ["http://127.0.0.1:9/"]\n'
 
@@ -66,7 +68,7 @@ def ops_alerts(out: Path) -> list[tuple[str, str]]:
 
 
 def test_layout_change_and_block_raise_one_alert_each_way(
-    tmp_path: Path, site_copies: Path
+    tmp_path: Path, site_copies: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
         config = write_config(tmp_path / "malinews.toml", {"bamada": server})
@@ -96,8 +98,8 @@ def test_layout_change_and_block_raise_one_alert_each_way(
         crawl()
     alerts = ops_alerts(out)
     assert alerts[1:] == [("ops:blocked", "started"), ("ops:blocked", "recovered")]
-    status = run_cli("status", "--config", str(config))
-    assert "layout" in status.stdout
+    code, status, _ = run_main(capsys, "status", "--config", str(config))
+    assert code == 0 and "layout" in status
     assert not (out / "alerts.jsonl").exists() or all(
         not a["rule"].startswith("ops:") for a in read_jsonl(out / "alerts.jsonl")
     )

@@ -6,8 +6,10 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from malinews.scheduler.demo import SiteServer, site_origin
-from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli
+from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli, run_main
 from tests.test_crawl import EXPECTED
 
 BAMADA = Path(__file__).resolve().parents[1] / "malinews" / "scrapers" / "demo_sites" / "bamada"
@@ -71,7 +73,9 @@ def test_recrawl_with_nothing_new_requests_no_article_page(
     assert summary[0] == "bamadaweb" and summary[2] == "0"  # no new article
 
 
-def test_a_changed_article_becomes_a_revision(tmp_path: Path, site_copies: Path) -> None:
+def test_a_changed_article_becomes_a_revision(
+    tmp_path: Path, site_copies: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = site_copies / "bamada"
     write_sitemap(site, {f"/{BAMADA_TEMPLATE}": "2025-12-11T09:00:00+00:00"})
     with SiteServer(site, site_origin("bamada")) as server:
@@ -106,6 +110,6 @@ def test_a_changed_article_becomes_a_revision(tmp_path: Path, site_copies: Path)
     jsonl = tmp_path / "out" / "articles.jsonl"
     written = jsonl.read_text(encoding="utf-8")
     jsonl.unlink()
-    rebuilt = run_cli("export", "--config", str(config), "--rebuild")
-    assert rebuilt.returncode == 0, rebuilt.stderr
+    code, _, err = run_main(capsys, "export", "--config", str(config), "--rebuild")
+    assert code == 0, err
     assert sorted(jsonl.read_text(encoding="utf-8").splitlines()) == sorted(written.splitlines())
