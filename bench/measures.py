@@ -1,5 +1,5 @@
-"""In-process measures: pipeline stages without network, parsing baselines, the store at scale
-and keyword matching."""
+"""In-process measures: pipeline stages without network, parsing baselines, the store at scale,
+keyword matching, and the cost of hostile inputs."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from malinews.pipelines.dates import date_item
 from malinews.pipelines.dedupe import content_hash, dedupe_item
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher, keywords_item
 from malinews.pipelines.store import Store
+from malinews.scrapers.discovery import feed_entries
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
 
@@ -262,3 +263,34 @@ def keyword_scaling(mirror: Mirror, counts: tuple[int, ...], texts: int) -> dict
             matcher.match(title=title, text=text, site="x")
         result[str(count)] = 1000 * (time.perf_counter() - start) / len(articles)
     return result
+
+
+# -- hostile inputs ---------------------------------------------------------------------------
+
+REGEX_LIKE_RULE = {"name": "piege", "keywords": ["(a+)+$", "Bamex.*"]}
+BACKTRACKING_TEXT = "a" * 50_000 + "!"  # the text that makes "(a+)+$" take exponential time
+
+
+def entity_bomb_feed(levels: int = 10) -> bytes:
+    """An RSS feed whose title expands to 10**(levels-1) copies of "ha" ("billion laughs")."""
+    entities = '<!ENTITY a0 "ha">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, levels)
+    )
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss version="2.0"><channel>'
+        f"<item><title>&a{levels - 1};</title><link>https://bamada.net/a</link></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+def hostile_inputs() -> dict[str, float]:
+    """Milliseconds to match a regex-like rule on a backtracking text, and to read a feed that
+    is an entity-expansion bomb: both must stay bounded (no regex, no entity expansion)."""
+    matcher = KeywordMatcher([AlertRule.from_config(REGEX_LIKE_RULE)])
+    start = time.perf_counter()
+    matcher.match(title="", text=BACKTRACKING_TEXT, site="bamada")
+    keywords = time.perf_counter() - start
+    start = time.perf_counter()
+    feed_entries(entity_bomb_feed(), "https://bamada.net/")
+    feed = time.perf_counter() - start
+    return {"keywords": 1000 * keywords, "feed": 1000 * feed}

@@ -121,6 +121,7 @@ class Bench:
         self.details["keywords"] = self.step(
             "keyword rules", measures.keyword_scaling, mirror, KEYWORD_RULES, sizes.keyword_texts
         )
+        self.details["hostile"] = self.step("hostile inputs", measures.hostile_inputs)
         return figures(self.details)
 
 
@@ -222,4 +223,21 @@ def figures(d: dict[str, Any]) -> list[Figure]:
         target = ("ratio < 2", ms < 2 * kw[low]) if count == high else ("", None)
         baseline = (kw[low], f"{low} rules") if count != low else (None, "")
         result.append(Figure(f"keywords, {count} rules", ms, "ms/article", *baseline, *target))
+    hostile = d["hostile"]
+    result += [
+        Figure(
+            "regex-like rule on a backtracking text",
+            hostile["keywords"],
+            "ms",
+            target="< 1000 ms",
+            passed=hostile["keywords"] < 1000,
+        ),
+        Figure(
+            "entity-bomb feed",
+            hostile["feed"],
+            "ms",
+            target="< 2000 ms",
+            passed=hostile["feed"] < 2000,
+        ),
+    ]
     return result

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from malinews.cli import main
 from malinews.scheduler.demo import DEMO_SITES_DIR, SiteServer, demo_servers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,6 +32,13 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`malinews ARGS` in-process (commands that start no crawl): exit code, stdout, stderr."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

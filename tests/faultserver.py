@@ -160,7 +160,8 @@ class FaultServer:
         self._lock = threading.Lock()
         self._httpd = _Server((host, 0), self._handler())
         self.url = f"http://{host}:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # polling every 0.05 s (not 0.5 s), the server stops without slowing each test
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._timer = threading.Timer(lifetime, self.stop)
         self._timer.daemon = True
         self._stopped = False

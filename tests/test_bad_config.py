@@ -1,14 +1,17 @@
-"""Bad configs through the real command: one line naming the file and the key, exit code 2, no
-traceback. (tests/test_config.py checks the messages of the loader itself.)"""
+"""Bad configs through the command line: one line naming the file and the key, exit code 2, no
+traceback. (tests/test_config.py checks the messages of the loader itself.)
+
+The cases call `malinews.cli.main` in-process; two run the real `malinews` command in a child
+process to prove its exit code and stderr are the same.
+"""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_main
 
 SITE = '[[sites]]\nname = "bamada"\nstart_urls = ["http://127.0.0.1:9/"]\n'
 RULE = '[[alerts]]\nname = "bamex"\nkeywords = ["Bamex"]\n'
@@ -49,54 +52,74 @@ CASES = {  # id -> (config text, what the error line must contain)
 }
 
 
-def assert_one_clear_line(result: subprocess.CompletedProcess, *expected: str) -> None:
+def assert_one_clear_line(code: int, stdout: str, stderr: str, *expected: str) -> None:
     """Exit 2, nothing on stdout, one stderr line holding each `expected` text, no traceback."""
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
+    assert code == 2, stderr
+    assert not stdout and "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
     assert lines[0].startswith("malinews: error: ")
     for text in expected:
         assert text in lines[0]
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_a_bad_config_is_one_line_naming_file_and_key(tmp_path: Path, name: str) -> None:
-    text, expected = CASES[name]
+def config_file(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "malinews.toml"
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_bad_config_is_one_line_naming_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    text, expected = CASES[name]
+    path = config_file(tmp_path, text)
+    assert_one_clear_line(*run_main(capsys, "status", "--config", str(path)), path.name, expected)
+
+
+def test_the_real_command_prints_one_line_and_exits_2(tmp_path: Path) -> None:
+    text, expected = CASES["bad-toml"]
+    path = config_file(tmp_path, text)
     result = run_cli("status", "--config", str(path))
-    assert_one_clear_line(result, "malinews.toml", expected)
+    assert_one_clear_line(result.returncode, result.stdout, result.stderr, path.name, expected)
 
 
-def test_a_config_that_is_not_utf8(tmp_path: Path) -> None:
+def test_a_config_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "malinews.toml"
     path.write_bytes(SITE.replace("bamada", "s\xe9gou").encode("latin-1"))
-    assert_one_clear_line(run_cli("status", "--config", str(path)), str(path), "invalid TOML")
+    result = run_main(capsys, "status", "--config", str(path))
+    assert_one_clear_line(*result, str(path), "invalid TOML")
 
 
-def test_an_unreadable_config(tmp_path: Path) -> None:
+def test_an_unreadable_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "malinews.toml"
     folder.mkdir()  # reading a folder fails for every user, root included
-    assert_one_clear_line(run_cli("status", "--config", str(folder)), str(folder), "cannot read")
+    result = run_main(capsys, "status", "--config", str(folder))
+    assert_one_clear_line(*result, str(folder), "cannot read")
 
 
 def test_an_output_folder_that_cannot_be_written(tmp_path: Path) -> None:
+    """Through the real command: the crawl stops before Scrapy starts."""
     (tmp_path / "bloc").write_text("un fichier, pas un dossier", encoding="utf-8")
-    path = tmp_path / "malinews.toml"
-    path.write_text('[output]\ndir = "bloc/sortie"\n' + SITE, encoding="utf-8")
+    path = config_file(tmp_path, '[output]\ndir = "bloc/sortie"\n' + SITE)
     result = run_cli("crawl", "--config", str(path))
-    assert_one_clear_line(result, "bloc/sortie", "output folder not writable")
+    assert_one_clear_line(
+        result.returncode, result.stdout, result.stderr, "bloc/sortie", "output folder not writable"
+    )
 
 
-def test_an_unknown_site_on_the_command_line(tmp_path: Path) -> None:
-    path = tmp_path / "malinews.toml"
-    path.write_text(SITE, encoding="utf-8")
-    result = run_cli("crawl", "--config", str(path), "--site", "maliweb")
-    assert_one_clear_line(result, "malinews.toml", "no site named 'maliweb'")
+def test_an_unknown_site_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = config_file(tmp_path, SITE)
+    result = run_main(capsys, "crawl", "--config", str(path), "--site", "maliweb")
+    assert_one_clear_line(*result, "malinews.toml", "no site named 'maliweb'")
 
 
-def test_a_demo_output_folder_that_cannot_be_written(tmp_path: Path) -> None:
+def test_a_demo_output_folder_that_cannot_be_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "bloc").write_text("un fichier, pas un dossier", encoding="utf-8")
-    result = run_cli("demo", "--output", str(tmp_path / "bloc" / "sortie"))
-    assert_one_clear_line(result, "bloc/sortie", "output folder not writable")
+    result = run_main(capsys, "demo", "--output", str(tmp_path / "bloc" / "sortie"))
+    assert_one_clear_line(*result, "bloc/sortie", "output folder not writable")

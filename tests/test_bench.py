@@ -21,6 +21,8 @@ EXPECTED_FIGURES = {
     "keywords, 10 rules",
     "keywords, 100 rules",
     "keywords, 1000 rules",
+    "regex-like rule on a backtracking text",
+    "entity-bomb feed",
     *(
         f"stage {s}"
         for s in ("extract", "clean", "boilerplate", "date", "dedupe", "keywords", "store")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from malinews.scrapers.config import ConfigError, load_config, parse_interval
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_main
 
 MINIMAL = '[[sites]]\nname = "bamada"\nstart_urls = ["https://bamada.net/"]\n'
 
@@ -99,30 +99,32 @@ def test_intervals(value: object, seconds: float) -> None:
     assert parse_interval(value) == seconds
 
 
-def test_cli_reports_config_errors_without_traceback(tmp_path: Path) -> None:
+def test_cli_reports_config_errors_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, MINIMAL + MINIMAL)
-    result = run_cli("crawl", "--config", str(path))
-    assert result.returncode == 2
-    assert result.stderr.strip() == (
-        f"malinews: error: {path}: sites[1].name: duplicate site name 'bamada'"
-    )
-    assert "Traceback" not in result.stderr + result.stdout
-    missing = run_cli("crawl", "--config", str(tmp_path / "absent.toml"))
-    assert missing.returncode == 2 and "file not found" in missing.stderr
+    code, out, err = run_main(capsys, "crawl", "--config", str(path))
+    assert code == 2 and not out
+    assert err.strip() == f"malinews: error: {path}: sites[1].name: duplicate site name 'bamada'"
+    code, _, err = run_main(capsys, "crawl", "--config", str(tmp_path / "absent.toml"))
+    assert code == 2 and "file not found" in err
 
 
-def test_every_command_has_help() -> None:
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("crawl", "demo", "extract", "export"):
-        result = run_cli(command, "--help")
-        assert result.returncode == 0 and "usage: malinews" in result.stdout
+        with pytest.raises(SystemExit) as exit_:
+            run_main(capsys, command, "--help")
+        assert exit_.value.code == 0 and "usage: malinews" in capsys.readouterr().out
 
 
-def test_channel_mistakes_are_refused_at_start(tmp_path: Path) -> None:
+def test_channel_mistakes_are_refused_at_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = MINIMAL + '[channels.equipe]\ntype = "webhook"\nurl = "https://h.example/x"\n'
     text += 'secret_env = "MALINEWS_UNSET_VARIABLE_FOR_TEST"\n'
-    result = run_cli("crawl", "--config", str(write(tmp_path, text)))
-    assert result.returncode == 2
-    assert result.stderr.strip() == (
+    code, _, err = run_main(capsys, "crawl", "--config", str(write(tmp_path, text)))
+    assert code == 2
+    assert err.strip() == (
         f"malinews: error: {tmp_path / 'malinews.toml'}: channels.equipe.secret_env: "
         "environment variable MALINEWS_UNSET_VARIABLE_FOR_TEST is not set or empty"
     )

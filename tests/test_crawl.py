@@ -12,7 +12,7 @@ import pytest
 
 from malinews.scheduler.demo import DEMO_SITES_DIR
 from malinews.sites import BUILTIN
-from tests.conftest import SEEDS, read_jsonl, run_cli, write_config
+from tests.conftest import REPO, SEEDS, read_jsonl, run_cli, run_main, write_config
 
 # path -> (title, author, source, published); from EXPECTED.md
 EXPECTED = {
@@ -334,16 +334,20 @@ def wrap_seed(site: str, seed: Path) -> tuple[bytes, str, str | None]:
 
 
 @pytest.mark.parametrize("site", ["bamada", "maliweb", "maliactu"])
-def test_seeds_come_out_clean_through_extract(tmp_path: Path, site: str) -> None:
+def test_seeds_come_out_clean_through_extract(
+    tmp_path: Path, site: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`malinews extract` in-process, with the repository's malinews.toml (its alert rules)."""
+    monkeypatch.chdir(REPO)
     seeds = sorted(SEEDS.glob("*.txt"))
     assert len(seeds) == 2, f"seed documents missing in {SEEDS}"
     outputs = []
     for seed in seeds:
         page, url, paper = wrap_seed(site, seed)
         (tmp_path / "page.html").write_bytes(page)
-        result = run_cli("extract", str(tmp_path / "page.html"), "--url", url)
-        assert result.returncode == 0, result.stderr
-        outputs.append(json.loads(result.stdout))
+        code, out, err = run_main(capsys, "extract", str(tmp_path / "page.html"), "--url", url)
+        assert code == 0, err
+        outputs.append(json.loads(out))
     bamex, moscow = outputs
     assert moscow["source"] == "LE COMBAT"
     assert moscow["author"] == "Bourama Kéïta"
@@ -356,21 +360,24 @@ def test_seeds_come_out_clean_through_extract(tmp_path: Path, site: str) -> None
     assert "bamex" in bamex["keyword_hits"]
 
 
-def test_alerts_status_and_sites_commands_read_the_store(demo: dict[str, Any]) -> None:
+def test_alerts_status_and_sites_commands_read_the_store(
+    demo: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
     out = str(demo["out"])
-    listed = run_cli("alerts", "--output", out, "--rule", "bamex", "--json")
-    assert listed.returncode == 0, listed.stderr
-    alerts = json.loads(listed.stdout)
+    code, listed, err = run_main(capsys, "alerts", "--output", out, "--rule", "bamex", "--json")
+    assert code == 0, err
+    alerts = json.loads(listed)
     assert {a["rule"] for a in alerts} == {"bamex"}
     assert len(alerts) == len([a for a in demo["alerts"] if a["rule"] == "bamex"])
     assert all(set(a["deliveries"].values()) == {"delivered"} for a in alerts)
-    status = run_cli("status", "--output", out)
-    assert status.returncode == 0
-    rows = {line.split()[0]: line.split() for line in status.stdout.splitlines()[1:]}
+    code, status, _ = run_main(capsys, "status", "--output", out)
+    assert code == 0
+    rows = {line.split()[0]: line.split() for line in status.splitlines()[1:]}
     assert set(rows) == {"bamada", "maliweb", "maliactu"}
     assert rows["bamada"][3] == "6" and rows["bamada"][4] == "0"  # new, errors
-    sites = run_cli("sites")
-    assert sites.returncode == 0 and "maliweb" in sites.stdout and "feed" in sites.stdout
+    code, sites, _ = run_main(capsys, "sites")
+    assert code == 0 and "maliweb" in sites and "feed" in sites
 
 
 def test_running_the_demo_again_finds_nothing_new(demo: dict[str, Any]) -> None:

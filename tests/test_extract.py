@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
@@ -141,6 +142,16 @@ def test_an_article_needs_a_marker_and_a_body() -> None:
     unmarked = page("<h1>Texte</h1>" + article_body())
     result = extract_article(unmarked, "https://www.journaldumali.com/un-texte-sans-date", GENERIC)
     assert result.article is None and result.reason == "no article marker"
+
+
+def test_a_url_date_marks_an_article_only_up_to_the_fetch_time() -> None:
+    unmarked = page("<h1>Texte</h1>" + article_body())
+    url = "https://www.journaldumali.com/2025/12/16/campagne-agricole-lancee-a-segou/"
+    evening = datetime(2025, 12, 16, 18, tzinfo=UTC)
+    fetched = extract_article(unmarked, url, GENERIC, fetched_at=evening)
+    assert fetched.article is not None
+    early = extract_article(unmarked, url, GENERIC, fetched_at=datetime(2025, 12, 14, tzinfo=UTC))
+    assert early.article is None and early.reason == "no article marker"
 
 
 def test_broken_and_empty_pages() -> None:

@@ -3,11 +3,18 @@ when they start and one when they end."""
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from malinews.pipelines.store import Store
+from malinews.scheduler.crawl import SiteResult, check_health, deliver, format_summary
 from malinews.scheduler.demo import SiteServer, site_origin
-from tests.conftest import add_bamada_article, read_jsonl, run_cli, write_config
+from malinews.scrapers.config import load_config
+from tests.conftest import add_bamada_article, read_jsonl, run_cli, run_main, write_config
+
+SITE = '[[sites]]\nname = "bamada"\nstart_urls = ["http://127.0.0.1:9/"]\n'
 
 WORDS = (
     "Le conseil communal de {town} a adopté mardi son budget pour l’année prochaine, après un "
@@ -61,7 +68,7 @@ def ops_alerts(out: Path) -> list[tuple[str, str]]:
 
 
 def test_layout_change_and_block_raise_one_alert_each_way(
-    tmp_path: Path, site_copies: Path
+    tmp_path: Path, site_copies: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
         config = write_config(tmp_path / "malinews.toml", {"bamada": server})
@@ -72,15 +79,15 @@ def test_layout_change_and_block_raise_one_alert_each_way(
             assert result.returncode == 0, result.stderr
 
         crawl()  # the site's existing articles
-        for batch in range(3):  # a history of healthy crawls with new articles
+        for batch in range(2):  # with it, the 3 healthy crawls a layout comparison needs
             publish(site_copies, batch)
             crawl()
         assert ops_alerts(out) == []
 
-        publish(site_copies, 3, broken=True)
+        publish(site_copies, 2, broken=True)
         crawl()
         assert ops_alerts(out) == [("ops:layout", "started")]
-        publish(site_copies, 4, broken=True)
+        publish(site_copies, 3, broken=True)
         crawl()  # still broken: no second alert
         assert ops_alerts(out) == [("ops:layout", "started")]
 
@@ -91,8 +98,8 @@ def test_layout_change_and_block_raise_one_alert_each_way(
         crawl()
     alerts = ops_alerts(out)
     assert alerts[1:] == [("ops:blocked", "started"), ("ops:blocked", "recovered")]
-    status = run_cli("status", "--config", str(config))
-    assert "layout" in status.stdout
+    code, status, _ = run_main(capsys, "status", "--config", str(config))
+    assert code == 0 and "layout" in status
     assert not (out / "alerts.jsonl").exists() or all(
         not a["rule"].startswith("ops:") for a in read_jsonl(out / "alerts.jsonl")
     )
@@ -118,26 +125,37 @@ def test_a_challenge_page_is_a_block_never_an_article(tmp_path: Path, site_copie
     assert "bamada: blocked:" in result.stdout
 
 
-def test_a_source_that_stops_publishing_is_silent(tmp_path: Path, site_copies: Path) -> None:
-    """Crawled every second, the site publishes at each of four crawls, then stops: once the
-    quiet lasts four of its usual gaps (and three intervals), one "silent" alert."""
-    with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
-        config = write_config(tmp_path / "malinews.toml", {"bamada": server})
-        config.write_text(config.read_text().replace("[crawl]", '[crawl]\ninterval = "1s"'))
-        out = tmp_path / "out"
+def test_a_source_that_stops_publishing_is_silent(tmp_path: Path) -> None:
+    """Crawled hourly, the site publishes at each of five crawls, then stops: once the quiet
+    lasts four of its usual gaps (and three intervals), one "silent" alert, shown in the crawl
+    summary and sent to the operators. The crawls' end times are injected (no waiting); the
+    store, the health checks and the delivery are the real ones."""
+    path = tmp_path / "malinews.toml"
+    path.write_text('[output]\ndir = "out"\n[crawl]\ninterval = "1h"\n' + SITE, encoding="utf-8")
+    config = load_config(path)
+    site = config.sites[0]
+    store = Store(config.output_dir)
+    start = datetime(2025, 12, 1, 8, tzinfo=UTC)
 
-        def crawl() -> str:
-            result = run_cli("crawl", "--config", str(config))
-            assert result.returncode == 0, result.stderr
-            return result.stdout
+    def crawl(hour: int, new: int) -> SiteResult:
+        stats = {"downloader/response_count": 6, "malinews/new": new}
+        result = SiteResult(site.name, stats)
+        with store.transaction():
+            result.problems = check_health(
+                config, store, site, stats, now=start + timedelta(hours=hour)
+            )
+        return result
 
-        crawl()
-        for batch in range(4):
-            publish(site_copies, batch)
-            crawl()
-        assert ops_alerts(out) == []
-        quiet = [crawl() for _ in range(4)]  # each crawl takes about a second
-        time.sleep(4)
-        last = crawl()
-    assert ops_alerts(out) == [("ops:silent", "started")], quiet
-    assert "bamada: silent:" in last
+    try:
+        published = [crawl(hour, new=3) for hour in range(5)]
+        quiet = [crawl(hour, new=0) for hour in range(5, 9)]  # 4 h quiet: not yet 4 gaps
+        silent = crawl(9, new=0)
+        still = crawl(10, new=0)  # still silent: no second alert
+        deliver(config, store)
+    finally:
+        store.close()
+    assert not any(r.problems for r in published + quiet)
+    assert silent.problems == {"silent": "no new article for 5.0 h, usually one every 1.0 h"}
+    assert "bamada: silent: no new article for 5.0 h" in format_summary([silent])
+    assert still.problems == {"silent": "no new article for 6.0 h, usually one every 1.0 h"}
+    assert ops_alerts(config.output_dir) == [("ops:silent", "started")]

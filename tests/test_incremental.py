@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-import time
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from malinews.scheduler.demo import SiteServer, site_origin
-from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli
+from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli, run_main
 from tests.test_crawl import EXPECTED
 
 BAMADA = Path(__file__).resolve().parents[1] / "malinews" / "scrapers" / "demo_sites" / "bamada"
@@ -72,7 +73,9 @@ def test_recrawl_with_nothing_new_requests_no_article_page(
     assert summary[0] == "bamadaweb" and summary[2] == "0"  # no new article
 
 
-def test_a_changed_article_becomes_a_revision(tmp_path: Path, site_copies: Path) -> None:
+def test_a_changed_article_becomes_a_revision(
+    tmp_path: Path, site_copies: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = site_copies / "bamada"
     write_sitemap(site, {f"/{BAMADA_TEMPLATE}": "2025-12-11T09:00:00+00:00"})
     with SiteServer(site, site_origin("bamada")) as server:
@@ -84,8 +87,11 @@ def test_a_changed_article_becomes_a_revision(tmp_path: Path, site_copies: Path)
             html.replace("700 000 tonnes", "750 000 tonnes, selon une estimation révisée,"),
             encoding="utf-8",
         )
-        time.sleep(1.1)  # the page changes after the first crawl fetched it
-        changed_at = datetime.now(UTC).isoformat(timespec="seconds")
+        # the page changed one second after the first crawl fetched it (no waiting: a date up
+        # to an hour ahead of the crawler's clock is accepted as clock skew)
+        first = read_jsonl(tmp_path / "out" / "articles.jsonl")
+        fetched = next(r["crawled_at"] for r in first if BAMADA_TEMPLATE in r["url"])
+        changed_at = (datetime.fromisoformat(fetched) + timedelta(seconds=1)).isoformat()
         write_sitemap(site, {f"/{BAMADA_TEMPLATE}": changed_at})
         server.requests.clear()
         assert run_cli("crawl", "--config", str(config)).returncode == 0
@@ -104,6 +110,6 @@ def test_a_changed_article_becomes_a_revision(tmp_path: Path, site_copies: Path)
     jsonl = tmp_path / "out" / "articles.jsonl"
     written = jsonl.read_text(encoding="utf-8")
     jsonl.unlink()
-    rebuilt = run_cli("export", "--config", str(config), "--rebuild")
-    assert rebuilt.returncode == 0, rebuilt.stderr
+    code, _, err = run_main(capsys, "export", "--config", str(config), "--rebuild")
+    assert code == 0, err
     assert sorted(jsonl.read_text(encoding="utf-8").splitlines()) == sorted(written.splitlines())

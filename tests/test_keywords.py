@@ -1,6 +1,5 @@
 """Alert rules and keyword matching as analysts rely on them."""
 
-import time
 import tomllib
 from pathlib import Path
 
@@ -294,20 +293,12 @@ def many_rules(count: int) -> list[AlertRule]:
     return rules
 
 
-def run_time(matcher: KeywordMatcher, title: str, text: str, repetitions: int = 200) -> float:
-    start = time.perf_counter()
-    for _ in range(repetitions):
-        matcher.match(title=title, text=text, site="maliweb")
-    return time.perf_counter() - start
-
-
-def test_thousand_rules_cost_less_than_twice_ten_rules() -> None:
+def test_a_thousand_rules_find_what_ten_find() -> None:
+    """Rules that do not occur in the article add no hit. (Their cost has a target in the bench:
+    "keywords, 1000 rules", under twice "keywords, 10 rules".)"""
     words = " ".join(p.read_text() for p in sorted(SEEDS.glob("*.txt"))).split(" ")
     article = " ".join((words * 2)[:600])
     few, many = KeywordMatcher(many_rules(10)), KeywordMatcher(many_rules(1000))
-    assert few.match(title="Bamex 2026", text=article, site="maliweb")  # the article has hits
-    few_times, many_times = [], []
-    for _ in range(5):
-        few_times.append(run_time(few, "Bamex 2026", article))
-        many_times.append(run_time(many, "Bamex 2026", article))
-    assert min(many_times) / min(few_times) < 2
+    hits = few.match(title="Bamex 2026", text=article, site="maliweb")
+    assert hits  # the article has hits
+    assert many.match(title="Bamex 2026", text=article, site="maliweb") == hits

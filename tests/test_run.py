@@ -62,7 +62,7 @@ def test_run_crawls_on_interval_alerts_once_and_stops_on_sigterm(
     with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
         config = write_config(tmp_path / "malinews.toml", {"bamada": server}, rules)
         text = config.read_text().replace(
-            "autothrottle = false", 'autothrottle = false\ninterval = "2s"\njitter = "0s"'
+            "autothrottle = false", 'autothrottle = false\ninterval = "1s"\njitter = "0s"'
         )
         config.write_text(text)
         monitor = Monitor(config)

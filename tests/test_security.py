@@ -6,13 +6,13 @@ import json
 import os
 import sqlite3
 import stat
-import time
 from pathlib import Path
 
 import lxml.html
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bench.measures import BACKTRACKING_TEXT, REGEX_LIKE_RULE, entity_bomb_feed
 from malinews.pipelines.export import feed_item, sanitize_html
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher
 from malinews.scrapers.discovery import feed_entries
@@ -67,13 +67,12 @@ def test_feed_content_html_of_hostile_text_is_harmless_and_keeps_the_words(
 
 
 def test_alert_keywords_are_words_not_regular_expressions() -> None:
-    rule = AlertRule.from_config({"name": "piege", "keywords": ["(a+)+$", "Bamex.*"]})
-    matcher = KeywordMatcher([rule])
-    started = time.monotonic()
-    assert matcher.match(title="", text="a" * 50_000 + "!", site="bamada") == []
+    """(The time this takes has a target in the bench: "regex-like rule on a backtracking
+    text".)"""
+    matcher = KeywordMatcher([AlertRule.from_config(REGEX_LIKE_RULE)])
+    assert matcher.match(title="", text=BACKTRACKING_TEXT, site="bamada") == []
     assert matcher.match(title="", text="Bamex 2026 et Bamex.* ", site="bamada") != []
     assert matcher.match(title="Bamex 2026", text="", site="bamada") == []
-    assert time.monotonic() - started < 1.0
 
 
 def test_xml_external_entities_are_never_read_or_fetched(tmp_path: Path) -> None:
@@ -94,16 +93,8 @@ def test_xml_external_entities_are_never_read_or_fetched(tmp_path: Path) -> None
 
 
 def test_entity_expansion_bombs_stay_small() -> None:
-    levels = '<!ENTITY a0 "ha">' + "".join(
-        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
-    )
-    feed = (
-        f'<?xml version="1.0"?><!DOCTYPE rss [{levels}]><rss version="2.0"><channel>'
-        "<item><title>&a9;</title><link>https://bamada.net/a</link></item></channel></rss>"
-    ).encode()
-    started = time.monotonic()
-    entries = feed_entries(feed, "https://bamada.net/") or []
-    assert time.monotonic() - started < 2.0
+    """(The time this takes has a target in the bench: "entity-bomb feed".)"""
+    entries = feed_entries(entity_bomb_feed(), "https://bamada.net/") or []
     assert all(len(entry.title) < 10_000 for entry in entries)
 
 

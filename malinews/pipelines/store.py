@@ -8,7 +8,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -459,7 +459,7 @@ class StorePipeline(Stage):
         store: Store = spider.store
         item.crawled_at = item.fetched_at
         record = item.record()
-        now = datetime.now(UTC)
+        now = datetime.fromisoformat(item.fetched_at)  # one clock per page: the spider's
         channels = spider.config.alert_channels
         alerts = 0
         with self.writing(store.path), store.transaction():

@@ -78,7 +78,9 @@ def run_crawls(
                     result.stats.get("finish_time", ""),
                     result.stats,
                 )
-                result.problems = check_health(config, store, site, result.stats)
+                result.problems = check_health(
+                    config, store, site, result.stats, now=datetime.now(UTC)
+                )
         deliver(config, store)
     finally:
         store.close()
@@ -86,14 +88,14 @@ def run_crawls(
 
 
 def check_health(
-    config: Config, store: Store, site: SiteProfile, stats: dict[str, Any]
+    config: Config, store: Store, site: SiteProfile, stats: dict[str, Any], *, now: datetime
 ) -> dict[str, str]:
-    """Measure a crawl, compare it with the site's history, and record operator alerts when a
-    problem starts or ends (caller's transaction). Returns the active problems."""
+    """Measure a crawl that ended at `now`, compare it with the site's history, and record
+    operator alerts when a problem starts or ends (caller's transaction). Returns the active
+    problems."""
     history = store.health_history(site.name, HEALTH_HISTORY)
     previous_problems = history[0][1] if history else {}
     last_new = history[0][0]["last_new"] if history else None
-    now = datetime.now(UTC)
     current = health.measure(
         site.name,
         stats,

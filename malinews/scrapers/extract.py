@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape as html_escape
 from itertools import islice
 from typing import Any
@@ -487,7 +487,12 @@ def _is_listing(root: lxml.html.HtmlElement, profile: SiteProfile) -> bool:
 
 
 def _article_markers(
-    root: lxml.html.HtmlElement, url: str, profile: SiteProfile, ld: dict[str, Any], dated: bool
+    root: lxml.html.HtmlElement,
+    url: str,
+    profile: SiteProfile,
+    ld: dict[str, Any],
+    dated: bool,
+    now: datetime,
 ) -> list[str]:
     markers = []
     if ld:
@@ -497,7 +502,9 @@ def _article_markers(
     pattern = profile.article_url_re()
     if pattern is not None and pattern.search(urlsplit(url).path):
         markers.append("url")
-    if date_in_path(url) or (profile.url_date and profile.url_date(url)):
+    path_day = date_in_path(url)
+    url_time = profile.url_date(url) if profile.url_date else None
+    if (path_day and path_day <= now.date()) or (url_time and url_time <= now):
         markers.append("url-date")
     if dated:
         markers.append("date")
@@ -515,8 +522,9 @@ def extract_article(
 ) -> Extraction:
     """Read one page. Returns the raw article (see docs/architecture.md) or why it is not one.
 
-    `fetched_at` (default: now) picks the site's layout of that time (`SiteProfile.at`);
-    `root` is the page already parsed, if it was (extraction modifies it)."""
+    `fetched_at` (default: now) picks the site's layout of that time (`SiteProfile.at`), and a
+    date in the URL after it is no date; `root` is the page already parsed, if it was
+    (extraction modifies it)."""
     profile = profile.at(fetched_at)
     root = parse_html(html) if root is None else root
     if root is None:
@@ -542,7 +550,8 @@ def extract_article(
         return Extraction(None, "no body text")
     if _is_static_page(root):
         return Extraction(None, "static page")
-    markers = _article_markers(root, url, profile, ld, bool(published))
+    now = fetched_at or datetime.now(UTC)
+    markers = _article_markers(root, url, profile, ld, bool(published), now)
     if not markers:
         return Extraction(None, "no article marker")
     if "jsonld" not in markers and "og:type" not in markers and _is_listing(root, profile):

@@ -97,7 +97,7 @@ class NewsSpider(scrapy.Spider):
 
     def on_site(self, url: str) -> bool:
         """True when `url` is an http(s) URL on the host (and port) of a start URL, `www.` and
-        host aliases (pipelines/urls.py) aside."""
+        host aliases (core/urls.py) aside."""
         hosts = {site_host(start) for start in self.site.start_urls}
         return site_host(url) in hosts - {None}
 
