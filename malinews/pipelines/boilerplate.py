@@ -30,6 +30,8 @@ GLOBAL_PHRASES: tuple[str, ...] = (
     "Commentaires via Facebook :",
     "Boîte de commentaires Facebook",
     "Leave a Reply",
+    "Laisser un commentaire",
+    "Vous devez être connecté pour publier un commentaire.",
     "Your email address will not be published.",
     "Required fields are marked *",
     "Partager :",

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html import escape as html_escape
 from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -22,6 +21,7 @@ import lxml.html
 from malinews.pipelines.dates import date_from_url
 from malinews.pipelines.urls import same_site
 from malinews.scrapers.discovery import NOT_ARTICLE_PATH_RE
+from malinews.scrapers.generic import Candidate, choose_body, lines_html, trafilatura_lines
 from malinews.scrapers.html import BLOCK_TAGS, block_lines, parse_html, select, squash
 from malinews.scrapers.profiles import SiteProfile
 
@@ -99,6 +99,7 @@ AUTHOR_CSS = ".createdby, .author-name, [rel=author], [itemprop=author]"
 AUTHOR_MARKUP_RE = re.compile(r"createdby|author-name|rel=[\"']?author|itemprop=[\"']?author")
 AUTHOR_PREFIX_RE = re.compile(r"^(?:(?:[ée]crit|publi[ée]|r[ée]dig[ée])\s+)?par\s+", re.I)
 MAX_AUTHOR_WORDS = 6
+MARKUP_RE = re.compile(r"</?(?:p|div|br|body|h\d|ul|li)\b[^>]*>", re.I)
 MIN_BODY_CHARS = 250
 MIN_PARAGRAPH_CHARS = 40
 
@@ -276,21 +277,31 @@ def _title_element(root: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlEle
 def _body(
     root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
 ) -> tuple[list[str], str, str]:
-    """Body lines, the container's HTML, and which layer gave them."""
-    layers: tuple[tuple[str, Callable[[], lxml.html.HtmlElement | None]], ...] = (
-        ("profile", lambda: _profile_container(root, profile)),
-        ("metadata", lambda: _metadata_container(ld)),
-        ("generic", lambda: _generic_container(root)),
-    )
-    for layer, find in layers:
-        container = find()  # each layer is only computed if the one before failed
-        if container is None:
-            continue
+    """Body lines, their HTML, and which layer gave them: the profile's container when it
+    holds a body, else the best of the generic candidates (see `scrapers.generic`)."""
+    container = _profile_container(root, profile)
+    if container is not None:
         _strip_chrome(container, profile)
         lines = block_lines(container)
-        if sum(len(line) for line in lines) >= MIN_BODY_CHARS:
-            return lines, lxml.html.tostring(container, encoding="unicode"), layer
-    return [], "", "none"
+        if _long_enough(lines):
+            return lines, lxml.html.tostring(container, encoding="unicode"), "profile"
+    # JSON-LD is read by now: script and style text must not count as body text
+    _remove(list(root.iter("script", "style", "noscript")))
+    candidates = [_metadata_candidate(ld), Candidate("trafilatura", [], "")]
+    traf = trafilatura_lines(root)  # before the own container is stripped in place
+    candidates[1] = Candidate("trafilatura", traf, lines_html(traf))
+    own = _generic_container(root)
+    if own is not None:
+        _strip_chrome(own, profile)
+        candidates.append(
+            Candidate("generic", block_lines(own), lxml.html.tostring(own, encoding="unicode"))
+        )
+    chosen = choose_body([c for c in candidates if _long_enough(c.lines)])
+    return (chosen.lines, chosen.html, chosen.layer) if chosen else ([], "", "none")
+
+
+def _long_enough(lines: list[str]) -> bool:
+    return sum(len(line) for line in lines) >= MIN_BODY_CHARS
 
 
 def _profile_container(
@@ -300,14 +311,15 @@ def _profile_container(
     return found[0] if found else None
 
 
-def _metadata_container(ld: dict[str, Any]) -> lxml.html.HtmlElement | None:
-    """JSON-LD `articleBody` as paragraphs."""
+def _metadata_candidate(ld: dict[str, Any]) -> Candidate:
+    """JSON-LD `articleBody`, one line per paragraph (some sites put HTML in it)."""
     article_body = ld.get("articleBody")
-    if not isinstance(article_body, str) or len(article_body) < MIN_BODY_CHARS:
-        return None
-    paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", article_body) if p.strip()]
-    html = "".join(f"<p>{html_escape(p)}</p>" for p in paragraphs)
-    return lxml.html.fragment_fromstring(html, create_parent="div")
+    text = article_body.strip() if isinstance(article_body, str) else ""
+    if MARKUP_RE.search(text):
+        lines = block_lines(lxml.html.fragment_fromstring(text, create_parent="div"))
+    else:
+        lines = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", text) if p.strip()]
+    return Candidate("metadata", lines, lines_html(lines))
 
 
 def _date_candidates(
@@ -449,9 +461,14 @@ def _source_after_date(date_texts: list[str]) -> str | None:
     return None
 
 
+def _fold(text: str) -> str:
+    """Lowercase ASCII letters: "Actualités" -> "actualites"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if c.isascii())
+
+
 def _is_outlet(name: str) -> bool:
     """A short name that reads like a newspaper or agency, not like a section of the site."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isascii())
+    folded = _fold(name)
     if folded in SECTION_NAMES or len(name.split()) > 6:
         return False
     return bool(OUTLET_RE.match(name))
@@ -538,6 +555,8 @@ def extract_article(
     if not markers:
         return Extraction(None, "no article marker")
     if "jsonld" not in markers and "og:type" not in markers and _is_listing(root):
+        return Extraction(None, "listing page")
+    if _fold(title) in SECTION_NAMES:  # "Actualités", "Politique": a section's page
         return Extraction(None, "listing page")
     article = {
         "url": url,
