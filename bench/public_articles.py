@@ -64,7 +64,11 @@ def corpus_scores(pairs: list[tuple[str, str]]) -> dict[str, float]:
     """Precision and recall averaged over pages, F1 = harmonic mean of those means."""
     scores = [page_scores(p, t) for p, t in pairs]
     precisions = [p for p, _ in scores if p is not None]
-    recalls = [r if r is not None else 0.0 for (_, r), (_, t) in zip(scores, pairs) if t.strip()]
+    recalls = [
+        r if r is not None else 0.0
+        for (_, r), (_, t) in zip(scores, pairs, strict=True)
+        if t.strip()
+    ]
     precision = sum(precisions) / len(precisions) if precisions else 0.0
     recall = sum(recalls) / len(recalls) if recalls else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -119,13 +123,13 @@ def run(shared_dir: Path) -> dict[str, Any]:
         start = time.perf_counter()
         bodies = [tool(page) for page in pages]
         seconds = time.perf_counter() - start
-        scores = corpus_scores([(b, p["articleBody"]) for b, p in zip(bodies, pages)])
+        scores = corpus_scores([(b, p["articleBody"]) for b, p in zip(bodies, pages, strict=True)])
         scores["empty"] = sum(not b.strip() for b in bodies)
         scores["pages_per_s"] = len(pages) / seconds
         scores["worst"] = sorted(
             (
                 (round(2 * p * r / (p + r) if p and r else 0.0, 3), page["id"][:12])
-                for page, body in zip(pages, bodies)
+                for page, body in zip(pages, bodies, strict=True)
                 for p, r in [page_scores(body, page["articleBody"])]
             )
         )[:5]

@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
-from malinews.pipelines.stage import Stage
+from malinews.pipelines.stage import Stage, drop_item
 from malinews.scrapers.profiles import SiteProfile
 
 GLOBAL_PHRASES: tuple[str, ...] = (
@@ -519,5 +517,5 @@ class BoilerplatePipeline(Stage):
         item = boilerplate_item(item, profile=self.spider.site, learned=self.learned)
         if not item["text"]:
             self.count("empty_after_cleaning")
-            raise DropItem(f"nothing left after boilerplate removal: {item['url']}")
+            drop_item(f"nothing left after boilerplate removal: {item['url']}")
         return item

@@ -6,10 +6,8 @@ import hashlib
 import sqlite3
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
 from malinews.pipelines import neardup
-from malinews.pipelines.stage import Stage
+from malinews.pipelines.stage import Stage, drop_item
 from malinews.pipelines.store import Store
 from malinews.pipelines.urls import article_id, canonical_url
 
@@ -57,7 +55,7 @@ class DedupePipeline(Stage):
         result = dedupe_item(self.spider.store, item)
         if result is None:
             self.count("unchanged")
-            raise DropItem(f"already stored: {item['url']}")
+            drop_item(f"already stored: {item['url']}")
         if result["revision"] > 1:
             self.count("revisions")
         elif result["duplicate_of"]:
