@@ -96,6 +96,13 @@ _CHANNEL_PROMPT = re.compile(
 )
 PROMPT_MAX_WORDS = 20
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+# A share bar as text: "Partager : Facebook | Twitter | WhatsApp", "Facebook Twitter E-mail".
+_SHARE_BAR = re.compile(
+    r"^(?:(?:partager|partagez|share)(?:\s+(?:sur|on|this|cet article))?\s*:?\s*)?"
+    r"(?:(?:facebook|twitter|x|whatsapp|linkedin|telegram|messenger|pinterest|e-?mail|"
+    r"imprimer|print)(?:\s*[|,•·/-]\s*|\s+|$))+$",
+    re.IGNORECASE,
+)
 _SENTENCE_PUNCT_END = re.compile(r"[.!?…]$")
 
 _GLUED_IMAGE = re.compile(
@@ -235,6 +242,8 @@ class _Rules:
         if _CHANNEL_PROMPT.match(key) and len(line.split()) <= PROMPT_MAX_WORDS:
             return "phrase"
         if _COPYRIGHT.match(line) and len(line.split()) <= 25:
+            return "phrase"
+        if _SHARE_BAR.match(line):
             return "phrase"
         if self.site.matches(line):
             return "site-phrase"

@@ -161,10 +161,13 @@ BUILTIN: dict[str, SiteProfile] = {
             next_page="ul.pagination a[rel=next], ul.pagination li.next a",
             title="h1.page_title, .card-header h1",
             body="div#article_body, div#card_img_jt",
-            date="div.bas_articles h5 + h5, span.story_date",
+            date="div.bas_articles h5 + h5, span.story_date, #card_img_jt > h5 + h5",
             author="span.story_author",
-            source="div.bas_articles h5:first-child, span.story_source",
-            drop=(".image_caption",),
+            source=(
+                "div.bas_articles h5:first-child, span.story_source, #card_img_jt > h5:first-child"
+            ),
+            # 2024 layout: the card body opens with the newspaper and the date as two `h5`
+            drop=(".image_caption", "#card_img_jt > h5"),
             boilerplate=("NB: Le titre est de la rédaction",),
             builtin=True,
         ),
