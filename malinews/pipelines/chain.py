@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from malinews.pipelines.boilerplate import boilerplate_item
 from malinews.pipelines.clean import clean_item
@@ -18,7 +19,7 @@ from malinews.pipelines.record import make_record
 from malinews.pipelines.urls import article_id
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
-from malinews.scrapers.profiles import SiteProfile
+from malinews.scrapers.profiles import SiteProfile, generic_profile
 
 
 def extract_page(
@@ -42,3 +43,13 @@ def extract_page(
     hits = KeywordMatcher(rules).match(title=item["title"], text=item["text"], site=profile.name)
     item["keyword_hits"] = [hit.rule for hit in hits]
     return make_record(item)
+
+
+def profile_for(url: str, sites: Sequence[SiteProfile] = ()) -> SiteProfile:
+    """The site among `sites` whose start URL has the page's host (www. aside), else the
+    generic profile: how `malinews extract` and `malinews.extract` pick a profile."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for site in sites:
+        if any((urlsplit(u).hostname or "").removeprefix("www.") == host for u in site.start_urls):
+            return site
+    return generic_profile(host.replace(".", "-") or "page", (url,))
