@@ -13,7 +13,8 @@ non-empty truth, F1 = harmonic mean of the two means. The malinews body is the r
 Three tools run in the same process on the same decoded bytes: malinews as `malinews extract`
 runs it on a site without a profile, trafilatura `extract(with_metadata=True)`, and the same
 with `favor_precision=True`. Speed is pages per second of each tool's own call on gzip-decoded
-bytes (each does its own character decoding, as a crawler hands it the response body).
+bytes (each does its own character decoding, as a crawler hands it the response body), after
+one warm-up call. Timings on a shared machine vary by tens of percent from run to run.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def run(shared_dir: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"set": "public articles (not written by this project)"}
     results["pages"] = len(pages)
     for name, tool in TOOLS.items():
+        tool(pages[0])  # warm-up: imports and first-call set-up are not per-page costs
         start = time.perf_counter()
         bodies = [tool(page) for page in pages]
         seconds = time.perf_counter() - start
@@ -153,12 +155,19 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+ABSENT = f"public articles set not found at {DEFAULT_SHARED}/articles: skipped"
+
+
+def present(shared_dir: Path = DEFAULT_SHARED) -> bool:
+    return (shared_dir / "articles" / "ground-truth.json").is_file()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.public_articles", description=__doc__)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="extraction-dev dir")
     parser.add_argument("--misses", action="store_true", help="also print the worst pages")
     args = parser.parse_args(argv)
-    if not (args.shared / "articles" / "ground-truth.json").is_file():
+    if not present(args.shared):
         print(f"public articles set not found at {args.shared}/articles: skipped")
         return 0
     results = run(args.shared)
