@@ -45,7 +45,10 @@ def test_share_bars_after_the_body_are_not_body_text() -> None:
 
 
 def test_a_signature_after_the_source_line_is_the_author() -> None:
+    """The lede sits in a block before the body's: the article is kept whole, and the
+    signature and source that trafilatura's reading leaves out are still found."""
     record = _extract("signature-after-source.html", "https://maliactualites.net/bamex-2026-diplo")
+    assert record["text"].startswith("Le ministre des Affaires étrangères a réuni hier lundi")
     assert record["source"] == "LE COMBAT"
     assert record["author"] == "Bourama Kéïta"
     assert record["text"].endswith(LAST_PARAGRAPH)
