@@ -95,10 +95,10 @@ def _page_body(own: Candidate | None, traf: Candidate | None) -> Candidate | Non
         return own or traf
     if _laid_out_in_tables(traf):
         return own
-    traf_words = traf.words()
-    if _share(traf_words, own.words()) < MIN_AGREEMENT:
+    if _share(traf.words(), own.words()) < MIN_AGREEMENT:
         return traf
-    in_body = [_line_share(line, traf_words) >= 0.5 for line in own.lines]
+    traf_phrases = _Ngrams(traf.lines)
+    in_body = [traf_phrases.contains(line) for line in own.lines]
     last = max((i for i, found in enumerate(in_body) if found), default=-1)
     tail = list(takewhile(lambda line: len(line.split()) <= SHORT_TAIL, own.lines[last + 1 :]))
     kept = [line for i, line in enumerate(own.lines[: last + 1]) if in_body[i]]
@@ -114,8 +114,24 @@ def _laid_out_in_tables(traf: Candidate) -> bool:
     return sum(line.startswith("|") for line in traf.lines) * 2 > len(traf.lines)
 
 
-def _line_share(line: str, words: Counter[str]) -> float:
-    return _share(Candidate("", [line], "").words(), words)
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+class _Ngrams:
+    """The word n-grams (n = 1 to 3) of a text, to tell whether a line's phrases occur in it:
+    word bags are too lenient (a caption shares its words with the article, not its phrases)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        words = WORD_RE.findall(" ".join(lines).casefold())
+        self.grams = [set(), *(_ngrams(words, n) for n in (1, 2, 3))]
+
+    def contains(self, line: str) -> bool:
+        """Most of the line's trigrams (of its words, for a line of one or two) occur."""
+        words = WORD_RE.findall(line.casefold())
+        n = min(len(words), 3)
+        grams = _ngrams(words, n)
+        return bool(grams) and len(grams & self.grams[n]) * 2 >= len(grams)
 
 
 def _is_teaser(declared: Candidate, page: Candidate) -> bool:
