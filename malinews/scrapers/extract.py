@@ -106,7 +106,7 @@ MIN_PARAGRAPH_CHARS = 40
 # A body "in paragraphs" (an article even without markup): this many paragraphs of prose...
 PROSE_PARAGRAPHS = 3
 PROSE_CHARS = 100
-PROSE_BODY_CHARS = 800  # ... and this much text in all
+PROSE_BODY_CHARS = 600  # ... and this much text in all
 
 
 @dataclass(frozen=True)
@@ -548,7 +548,7 @@ def _is_listing(root: lxml.html.HtmlElement, lines: list[str], markers: list[str
     if not any(held):
         return False
     in_teasers = sum(held) * 2 >= len(paragraphs)
-    if in_teasers and sum(count > 0 for count in held) >= 2 and max(held) * 2 < len(paragraphs):
+    if in_teasers and sum(count > 0 for count in held) >= 2 and max(held) * 2 <= len(paragraphs):
         return True
     declared = "jsonld" in markers or "og:type" in markers
     return len(teasers) >= 4 and not declared and not _substantial(lines)
