@@ -105,7 +105,10 @@ def trafilatura_body(page: dict[str, Any], *, favor_precision: bool = False) -> 
         include_comments=False,
         favor_precision=favor_precision,
     )
-    return (document.text or "") if document is not None else ""
+    if document is None:
+        return ""
+    found = document if isinstance(document, dict) else document.as_dict()
+    return found.get("text") or ""
 
 
 TOOLS: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -125,7 +128,9 @@ def run(shared_dir: Path) -> dict[str, Any]:
         start = time.perf_counter()
         bodies = [tool(page) for page in pages]
         seconds = time.perf_counter() - start
-        scores = corpus_scores([(b, p["articleBody"]) for b, p in zip(bodies, pages, strict=True)])
+        scores: dict[str, Any] = corpus_scores(
+            [(b, p["articleBody"]) for b, p in zip(bodies, pages, strict=True)]
+        )
         scores["empty"] = sum(not b.strip() for b in bodies)
         scores["pages_per_s"] = len(pages) / seconds
         scores["worst"] = sorted(

@@ -61,14 +61,13 @@ def trafilatura_lines(root: lxml.html.HtmlElement) -> list[str]:
     imported on the first page that needs it, to keep `import malinews` cheap."""
     import trafilatura
 
-    document = trafilatura.bare_extraction(
+    text = trafilatura.extract(
         copy.deepcopy(root),
         favor_precision=True,
         include_comments=False,
         with_metadata=False,
         fast=True,
     )
-    text = document.text if document is not None else ""
     return [line for line in (squash(raw) for raw in (text or "").splitlines()) if line]
 
 

@@ -69,9 +69,9 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     twice slower, and it reads ISO-8859-1 labels strictly, turning the cp1252 quotes of Malian
     pages into control characters.)
     """
-    for bom, codec in BOMS:
+    for bom, bom_codec in BOMS:
         if body.startswith(bom):
-            return body.decode(codec, errors="replace")
+            return body.decode(bom_codec, errors="replace")
     if utf16 := _utf16_without_bom(body):
         return body.decode(utf16, errors="replace")
     try:
