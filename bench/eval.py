@@ -1,6 +1,8 @@
 """Extraction quality on the Malian gold set (tests/gold), for malinews and for trafilatura.
 
-Run `python -m bench.eval`: prints one table and writes bench/eval_results.json.
+Run `python -m bench.eval`: prints one table and writes bench/eval_results.json; then, when
+`../shared/extraction-dev` is beside the repository, the public articles table of
+`bench.public_articles` (pages nobody here wrote), under "public_articles" in the JSON too.
 
 Each page goes through malinews exactly as `malinews extract` runs it
 (`pipelines.chain.extract_page`, with the site's built-in profile if there is one, else the
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -45,6 +48,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
+from bench import public_articles
 from malinews.core.text import fold as core_fold
 from malinews.pipelines.chain import extract_page
 from malinews.sites import BUILTIN, generic_profile
@@ -115,14 +119,14 @@ def malinews(gold: dict[str, Any], *, builtin: bool = True) -> Prediction:
     )
 
 
-def trafilatura_tool(gold: dict[str, Any]) -> Prediction:
+def trafilatura_tool(gold: dict[str, Any], *, favor_precision: bool = False) -> Prediction:
     """trafilatura on one page: metadata on, comments off, no date after the fetch day."""
     fetched = gold["fetched_at"][:10]
     document = trafilatura.bare_extraction(
         gold["page"],
         url=gold["url"],
         with_metadata=True,
-        favor_precision=False,
+        favor_precision=favor_precision,
         include_comments=False,
         date_extraction_params={
             "extensive_search": True,
@@ -148,6 +152,7 @@ TOOLS: dict[str, Callable[[dict[str, Any]], Prediction]] = {
     "malinews": malinews,
     "trafilatura": trafilatura_tool,
     "generic": partial(malinews, builtin=False),
+    "trafilatura_precision": partial(trafilatura_tool, favor_precision=True),
 }
 
 
@@ -241,7 +246,8 @@ def misses(pages: list[dict[str, Any]], predictions: list[Prediction]) -> list[d
 
 
 def evaluate(gold_dir: Path = GOLD_DIR) -> dict[str, Any]:
-    """Run both tools on every gold page; metrics per tool and the pages each got wrong."""
+    """Run every tool on every gold page; metrics and speed per tool, and the pages each got
+    wrong."""
     pages = load_gold(gold_dir)
     results: dict[str, Any] = {
         "pages": len(pages),
@@ -252,33 +258,49 @@ def evaluate(gold_dir: Path = GOLD_DIR) -> dict[str, Any]:
         "targets": TARGETS,
     }
     for name, tool in TOOLS.items():
+        tool(pages[0])  # warm-up: imports and first-call set-up are not per-page costs
+        start = time.perf_counter()
         predictions = [tool(gold) for gold in pages]
-        results[name] = score(pages, predictions)
+        pages_per_s = len(pages) / (time.perf_counter() - start)
+        results[name] = {**score(pages, predictions), "pages_per_s": pages_per_s}
         results[f"{name}_misses"] = misses(pages, predictions)
     return results
 
 
 def table(results: dict[str, Any]) -> str:
     """Both tools side by side, with the malinews targets."""
-    rows = [f"{'metric':<24}{'malinews':>10}{'trafilatura':>13}{'target':>9}{'generic':>10}"]
+    rows = [
+        f"{'metric':<24}{'malinews':>10}{'trafilatura':>13}{'target':>9}{'generic':>10}"
+        f"{'traf-prec':>11}"
+    ]
     for metric, value in results["malinews"].items():
         target = TARGETS.get(metric, 0 if metric == "future_dates" else None)
         shown = "" if target is None else f"{target:g}"
         other, generic = results["trafilatura"][metric], results["generic"][metric]
-        rows.append(f"{metric:<24}{value:>10.3f}{other:>13.3f}{shown:>9}{generic:>10.3f}")
+        precise = results["trafilatura_precision"][metric]
+        rows.append(  # pages_per_s: speed of each tool on the same pages, in one process
+            f"{metric:<24}{value:>10.3f}{other:>13.3f}{shown:>9}{generic:>10.3f}{precise:>11.3f}"
+        )
     header = (
-        f"{results['pages']} pages, {results['articles']} articles, "
-        f"{results['templates']} templates (body: {results['body_average']}; "
-        f"boilerplate: {results['boilerplate_average']}); generic = malinews with the generic "
-        "profile on every site"
+        f"Gold set (tests/gold, written by this project): {results['pages']} pages, "
+        f"{results['articles']} articles, {results['templates']} templates (body: "
+        f"{results['body_average']}; boilerplate: {results['boilerplate_average']}); generic = "
+        "malinews with the generic profile on every site; traf-prec = trafilatura with "
+        "favor_precision"
     )
     return "\n".join([header, *rows])
 
 
 def main() -> None:
     results = evaluate()
+    public = (
+        public_articles.run(public_articles.DEFAULT_SHARED) if public_articles.present() else None
+    )
+    results["public_articles"] = public
     RESULTS_PATH.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     print(table(results))
+    print()
+    print(public_articles.table(public) if public else public_articles.ABSENT)
 
 
 if __name__ == "__main__":

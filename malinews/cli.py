@@ -182,10 +182,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from malinews.pipelines.chain import extract_page
+    from malinews.pipelines.chain import extract_page, profile_for
     from malinews.scrapers.extract import extract_article
     from malinews.scrapers.html import decode_html
-    from malinews.sites import generic_profile
 
     if args.path == "-":
         body = sys.stdin.buffer.read()
@@ -198,21 +197,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UserError(f"--url: not an http(s) URL: {args.url!r}")
     config = load_config(args.config) if Path(args.config).exists() or args.config_given else None
-    host = parts.hostname.removeprefix("www.")
-    profile = None
-    if config is not None:
-        profile = next(
-            (
-                site
-                for site in config.sites
-                if any(
-                    (urlsplit(u).hostname or "").removeprefix("www.") == host
-                    for u in site.start_urls
-                )
-            ),
-            None,
-        )
-    profile = profile or generic_profile(host.replace(".", "-") or "page", (args.url,))
+    profile = profile_for(args.url, config.sites if config else ())
     fetched_at = args.fetched_at or datetime.now(UTC)
     rules = config.alerts if config else ()
     record = extract_page(body, args.url, profile, rules=rules, now=fetched_at)

@@ -17,11 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from scrapy.exceptions import DropItem
-
 from malinews.article import Article
 from malinews.core.text import fold
-from malinews.pipelines.stage import Stage
+from malinews.pipelines.stage import Stage, drop_item
 from malinews.sites.profile import SiteProfile
 
 GLOBAL_PHRASES: tuple[str, ...] = (
@@ -30,6 +28,8 @@ GLOBAL_PHRASES: tuple[str, ...] = (
     "Commentaires via Facebook :",
     "Boîte de commentaires Facebook",
     "Leave a Reply",
+    "Laisser un commentaire",
+    "Vous devez être connecté pour publier un commentaire.",
     "Your email address will not be published.",
     "Required fields are marked *",
     "Partager :",
@@ -96,6 +96,13 @@ _CHANNEL_PROMPT = re.compile(
 )
 PROMPT_MAX_WORDS = 20
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
+# A share bar as text: "Partager : Facebook | Twitter | WhatsApp", "Facebook Twitter E-mail".
+_SHARE_BAR = re.compile(
+    r"^(?:(?:partager|partagez|share)(?:\s+(?:sur|on|this|cet article))?\s*:?\s*)?"
+    r"(?:(?:facebook|twitter|x|whatsapp|linkedin|telegram|messenger|pinterest|e-?mail|"
+    r"imprimer|print)(?:\s*[|,•·/-]\s*|\s+|$))+$",
+    re.IGNORECASE,
+)
 _SENTENCE_PUNCT_END = re.compile(r"[.!?…]$")
 
 _GLUED_IMAGE = re.compile(
@@ -229,6 +236,8 @@ class _Rules:
         if _CHANNEL_PROMPT.match(key) and len(line.split()) <= PROMPT_MAX_WORDS:
             return "phrase"
         if _COPYRIGHT.match(line) and len(line.split()) <= 25:
+            return "phrase"
+        if _SHARE_BAR.match(line):
             return "phrase"
         if self.site.matches(line) or (self.site_lines and self.site_lines.match(line)):
             return "site-phrase"
@@ -517,5 +526,5 @@ class BoilerplatePipeline(Stage):
         item = boilerplate_item(item, profile=self.spider.site, learned=self.learned)
         if not item.text:
             self.count("empty_after_cleaning")
-            raise DropItem(f"nothing left after boilerplate removal: {item.url}")
+            drop_item(f"nothing left after boilerplate removal: {item.url}")
         return item

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from malinews.article import Article
 from malinews.core.urls import article_id
@@ -25,6 +26,7 @@ from malinews.pipelines.stage import Stage
 from malinews.pipelines.store import StorePipeline
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
+from malinews.sites import generic_profile
 from malinews.sites.profile import SiteProfile
 
 
@@ -93,3 +95,13 @@ def extract_page(
         if stage.offline is not None:
             item = stage.offline(item, run)
     return item.record()
+
+
+def profile_for(url: str, sites: Sequence[SiteProfile] = ()) -> SiteProfile:
+    """The site among `sites` whose start URL has the page's host (www. aside), else the
+    generic profile: how `malinews extract` and `malinews.extract` pick a profile."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    for site in sites:
+        if any((urlsplit(u).hostname or "").removeprefix("www.") == host for u in site.start_urls):
+            return site
+    return generic_profile(host.replace(".", "-") or "page", (url,))

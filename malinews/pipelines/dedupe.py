@@ -5,12 +5,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-from scrapy.exceptions import DropItem
-
 from malinews.article import Article
 from malinews.core.urls import article_id, canonical_url
 from malinews.pipelines import neardup
-from malinews.pipelines.stage import Stage
+from malinews.pipelines.stage import Stage, drop_item
 from malinews.pipelines.store import Store
 
 
@@ -58,7 +56,7 @@ class DedupePipeline(Stage):
         result = dedupe_item(self.spider.store, item)
         if result is None:
             self.count("unchanged")
-            raise DropItem(f"already stored: {item.url}")
+            drop_item(f"already stored: {item.url}")
         if (result.revision or 1) > 1:
             self.count("revisions")
         elif result.duplicate_of:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from scrapy.exceptions import DropItem
+from typing import Any, NoReturn
 
 OUTPUT_ERROR = "malinews/output_error"  # stats key: why the crawl had to stop writing
+
+
+def drop_item(reason: str) -> NoReturn:
+    """Drop the item being processed. Scrapy's exception is imported here, not at module level:
+    `malinews extract` runs the stages without Scrapy and should not pay for importing it."""
+    from scrapy.exceptions import DropItem
+
+    raise DropItem(reason)
 
 
 class OutputError(Exception):
@@ -45,12 +50,14 @@ class Stage:
         read-only) is recorded once and stops the crawl, rather than failing every later item;
         the item being written is dropped (`item=False` outside `process_item`)."""
         if item and self.output_failed:
-            raise DropItem("output not writable")
+            drop_item("output not writable")
         try:
             yield
         except (sqlite3.Error, OSError) as exc:
             where = self.spider.store.path if isinstance(exc, sqlite3.Error) else path
             self.crawler.stats.set_value(OUTPUT_ERROR, f"{where}: cannot write: {exc}")
+            import asyncio  # only a crawl gets here; `malinews extract` need not import it
+
             asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="output_failed"))
             if item:
-                raise DropItem("output not writable") from None
+                drop_item("output not writable")

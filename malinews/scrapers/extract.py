@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html import escape as html_escape
 from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -22,6 +21,7 @@ from malinews.article import Article
 from malinews.core.text import fold
 from malinews.core.urls import date_in_path, same_site
 from malinews.scrapers.discovery import NOT_ARTICLE_PATH_RE
+from malinews.scrapers.generic import Candidate, choose_body, trafilatura_lines
 from malinews.scrapers.html import BLOCK_TAGS, block_lines, parse_html, select, squash
 from malinews.sites.profile import SiteProfile
 
@@ -47,7 +47,7 @@ CHROME_TAGS = (
     "figcaption",
 )
 CHROME_CLASS_RE = re.compile(
-    r"(^|[\s_-])(share|sharing|social|related|comments?|respond|newsletter|subscribe|sidebar|"
+    r"(^|[\s_-])(share|sharing|partage|social|related|comments?|respond|newsletter|subscribe|sidebar|"
     r"breadcrumbs?|pagination|pager|pagenav|nav|menu|advert|ads|pub|tags|jp-relatedposts|"
     r"sharedaddy|article-info)($|[\s_-])"
     # "widget" only as a class of its own or a WordPress widget_* class: page builders call
@@ -92,6 +92,7 @@ FULL_DATE_RE = re.compile(
 MACHINE_DATE_CSS = "time, [itemprop=datePublished]"
 NEAR_TITLE = 3  # elements after the headline searched for an unlabelled date line
 TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—-]\s+")
+SITE_SEPARATOR_RE = re.compile(r"\s+[|–—:-]\s+")
 AMP_SEGMENT_RE = re.compile(r"/amp(?=/|$)", re.I)
 # Bylines in markup when the profile names none (Joomla "Écrit par", theme author spans).
 AUTHOR_CSS = ".createdby, .author-name, [rel=author], [itemprop=author]"
@@ -99,8 +100,13 @@ AUTHOR_CSS = ".createdby, .author-name, [rel=author], [itemprop=author]"
 AUTHOR_MARKUP_RE = re.compile(r"createdby|author-name|rel=[\"']?author|itemprop=[\"']?author")
 AUTHOR_PREFIX_RE = re.compile(r"^(?:(?:[ée]crit|publi[ée]|r[ée]dig[ée])\s+)?par\s+", re.I)
 MAX_AUTHOR_WORDS = 6
+MARKUP_RE = re.compile(r"</?(?:p|div|br|body|h\d|ul|li)\b[^>]*>", re.I)
 MIN_BODY_CHARS = 250
 MIN_PARAGRAPH_CHARS = 40
+# A body "in paragraphs" (an article even without markup): this many paragraphs of prose...
+PROSE_PARAGRAPHS = 3
+PROSE_CHARS = 100
+PROSE_BODY_CHARS = 600  # ... and this much text in all
 
 
 @dataclass(frozen=True)
@@ -179,13 +185,27 @@ def _strip_chrome(container: lxml.html.HtmlElement, profile: SiteProfile) -> Non
         _remove([e for e in select(container, ", ".join(profile.drop)) if e is not container])
     _remove(
         [
-            e
+            _whole_block(e, container)
             for e in container.iter()
             if e is not container
             and isinstance(e.tag, str)
             and CHROME_CLASS_RE.search(f"{e.get('class', '')} {e.get('id', '')}")
         ]
     )
+
+
+def _whole_block(
+    element: lxml.html.HtmlElement, container: lxml.html.HtmlElement
+) -> lxml.html.HtmlElement:
+    """The block a chrome element heads, when that block holds nothing but it and links: the
+    "À lire aussi" label and its headlines go together, or the headlines stay in the body."""
+    block = element.getparent()
+    if block is None or block is container:
+        return element
+    links = [a for a in block.iter("a") if a not in set(element.iter())]
+    rest = len(squash(block.text_content())) - len(squash(element.text_content()))
+    linked = sum(len(squash(a.text_content())) for a in links)
+    return block if len(links) >= 2 and rest - linked <= len(links) * 2 else element
 
 
 def _text_blocks(root: lxml.html.HtmlElement) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
@@ -220,7 +240,7 @@ def _generic_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | N
     return best if score >= MIN_BODY_CHARS else None
 
 
-def _title(root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]) -> str:
+def _title(root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any], url: str) -> str:
     for candidate in (
         _first_text(root, profile.title),
         _ld_name(ld.get("headline")),
@@ -229,7 +249,23 @@ def _title(root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
     ):
         if candidate:
             return candidate
-    return _title_from_head(root, squash(root.findtext(".//title")))
+    return _title_from_head(root, _without_site_name(squash(root.findtext(".//title")), root, url))
+
+
+def _without_site_name(title: str, root: lxml.html.HtmlElement, url: str) -> str:
+    """`<title>` without a site name before or after a separator, colon included ("Bamako
+    Infos : Bamex 2026 : ..."): a side that folds to og:site_name or to the host's name."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.").split(".")[0]
+    names = {fold(host), fold(_meta(root, "og:site_name", "application-name") or "")} - {""}
+    separators = list(SITE_SEPARATOR_RE.finditer(title))
+    if not separators:
+        return title
+    first, last = separators[0], separators[-1]
+    if fold(title[: first.start()]).replace(" ", "") in names:
+        return title[first.end() :]
+    if fold(title[last.end() :]).replace(" ", "") in names:
+        return title[: last.start()]
+    return title
 
 
 def _title_from_head(root: lxml.html.HtmlElement, title: str) -> str:
@@ -276,21 +312,28 @@ def _title_element(root: lxml.html.HtmlElement, title: str) -> lxml.html.HtmlEle
 def _body(
     root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
 ) -> tuple[list[str], str]:
-    """Body lines and which layer gave them."""
-    layers: tuple[tuple[str, Callable[[], lxml.html.HtmlElement | None]], ...] = (
-        ("profile", lambda: _profile_container(root, profile)),
-        ("metadata", lambda: _metadata_container(ld)),
-        ("generic", lambda: _generic_container(root)),
-    )
-    for layer, find in layers:
-        container = find()  # each layer is only computed if the one before failed
-        if container is None:
-            continue
+    """Body lines and which layer gave them: the profile's container when it holds a body,
+    else the best of the generic candidates (see `scrapers.generic`)."""
+    container = _profile_container(root, profile)
+    if container is not None:
         _strip_chrome(container, profile)
         lines = block_lines(container)
-        if sum(len(line) for line in lines) >= MIN_BODY_CHARS:
-            return lines, layer
-    return [], "none"
+        if _long_enough(lines):
+            return lines, "profile"
+    # JSON-LD is read by now: script and style text must not count as body text
+    _remove(list(root.iter("script", "style", "noscript")))
+    candidates = [_metadata_candidate(ld)]
+    candidates.append(Candidate("trafilatura", trafilatura_lines(root)))  # before stripping
+    own = _generic_container(root)
+    if own is not None:
+        _strip_chrome(own, profile)
+        candidates.append(Candidate("generic", block_lines(own)))
+    chosen = choose_body([c for c in candidates if _long_enough(c.lines)])
+    return (chosen.lines, chosen.layer) if chosen else ([], "none")
+
+
+def _long_enough(lines: list[str]) -> bool:
+    return sum(len(line) for line in lines) >= MIN_BODY_CHARS
 
 
 def _profile_container(
@@ -300,14 +343,15 @@ def _profile_container(
     return found[0] if found else None
 
 
-def _metadata_container(ld: dict[str, Any]) -> lxml.html.HtmlElement | None:
-    """JSON-LD `articleBody` as paragraphs."""
+def _metadata_candidate(ld: dict[str, Any]) -> Candidate:
+    """JSON-LD `articleBody`, one line per paragraph (some sites put HTML in it)."""
     article_body = ld.get("articleBody")
-    if not isinstance(article_body, str) or len(article_body) < MIN_BODY_CHARS:
-        return None
-    paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", article_body) if p.strip()]
-    html = "".join(f"<p>{html_escape(p)}</p>" for p in paragraphs)
-    return lxml.html.fragment_fromstring(html, create_parent="div")
+    text = article_body.strip() if isinstance(article_body, str) else ""
+    if MARKUP_RE.search(text):
+        lines = block_lines(lxml.html.fragment_fromstring(text, create_parent="div"))
+    else:
+        lines = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", text) if p.strip()]
+    return Candidate("metadata", lines)
 
 
 def _date_candidates(
@@ -454,7 +498,8 @@ def _source_after_date(date_texts: list[str]) -> str | None:
 
 def _is_outlet(name: str) -> bool:
     """A short name that reads like a newspaper or agency, not like a section of the site."""
-    if fold(name) in SECTION_NAMES or len(name.split()) > 6:
+    folded = fold(name)
+    if folded in SECTION_NAMES or len(name.split()) > 6:
         return False
     return bool(OUTLET_RE.match(name))
 
@@ -480,10 +525,36 @@ def _canonical(root: lxml.html.HtmlElement, url: str) -> str:
     return url
 
 
-def _is_listing(root: lxml.html.HtmlElement, profile: SiteProfile) -> bool:
-    """Several teaser blocks (`<article>` or the profile's): a home, category or search page."""
-    teasers = len(root.findall(".//article")) + len(select(root, profile.teasers))
-    return teasers >= 4
+def _teasers(root: lxml.html.HtmlElement, profile: SiteProfile) -> list[lxml.html.HtmlElement]:
+    """Teaser blocks of a listing: `<article>` elements and the profile's teaser blocks."""
+    return [*root.iter("article"), *select(root, profile.teasers)]
+
+
+def _is_listing(
+    root: lxml.html.HtmlElement, profile: SiteProfile, lines: list[str], markers: list[str]
+) -> bool:
+    """A home, category or search page: the body is mostly teaser text, spread over two
+    teasers or more; or the body sits in one of many teasers while the page has no article
+    metadata and no body in paragraphs. (Teasers outside the body are related articles.)"""
+    teasers = _innermost(_teasers(root, profile))
+    paragraphs = [line for line in lines if len(line) >= MIN_PARAGRAPH_CHARS]
+    held = [
+        sum(line in text for line in paragraphs)
+        for text in (squash(teaser.text_content()) for teaser in teasers)
+    ]
+    if not any(held):
+        return False
+    in_teasers = sum(held) * 2 >= len(paragraphs)
+    if in_teasers and sum(count > 0 for count in held) >= 2 and max(held) * 2 <= len(paragraphs):
+        return True
+    declared = "jsonld" in markers or "og:type" in markers
+    return len(teasers) >= 4 and not declared and not _substantial(lines)
+
+
+def _substantial(lines: list[str]) -> bool:
+    """A body in paragraphs: a few paragraphs of prose, not a list of headlines or excerpts."""
+    paragraphs = [line for line in lines if len(line) >= PROSE_CHARS]
+    return len(paragraphs) >= PROSE_PARAGRAPHS and sum(map(len, lines)) >= PROSE_BODY_CHARS
 
 
 def _article_markers(
@@ -493,6 +564,7 @@ def _article_markers(
     ld: dict[str, Any],
     dated: bool,
     now: datetime,
+    lines: list[str],
 ) -> list[str]:
     markers = []
     if ld:
@@ -508,6 +580,10 @@ def _article_markers(
         markers.append("url-date")
     if dated:
         markers.append("date")
+    if any(FULL_DATE_RE.search(line) for line in lines):
+        markers.append("body-date")
+    if _substantial(lines):
+        markers.append("body")
     return markers
 
 
@@ -533,7 +609,7 @@ def extract_article(
     if path in ("", "/") or NOT_ARTICLE_PATH_RE.search(path):
         return Extraction(None, "not an article URL")
     ld = _ld_article(root)
-    title = _title(root, profile, ld)
+    title = _title(root, profile, ld, url)
     if not title:
         return Extraction(None, "no title")
     # dates and byline first: body extraction removes the article-info block that holds them
@@ -545,16 +621,19 @@ def extract_article(
         or _ld_name(ld.get("author"))
         or (_markup_author(root) if AUTHOR_MARKUP_RE.search(html) else None)
     )
+    source = _first_text(root, profile.source)  # before the body: its element may be dropped
     lines, layer = _body(root, profile, ld)
     if not lines:
         return Extraction(None, "no body text")
     if _is_static_page(root):
         return Extraction(None, "static page")
     now = fetched_at or datetime.now(UTC)
-    markers = _article_markers(root, url, profile, ld, bool(published), now)
+    markers = _article_markers(root, url, profile, ld, bool(published), now, lines)
     if not markers:
         return Extraction(None, "no article marker")
-    if "jsonld" not in markers and "og:type" not in markers and _is_listing(root, profile):
+    if _is_listing(root, profile, lines, markers):
+        return Extraction(None, "listing page")
+    if fold(title) in SECTION_NAMES:  # "Actualités", "Politique": a section's page
         return Extraction(None, "listing page")
     article = Article(
         url=url,
@@ -565,7 +644,7 @@ def extract_article(
         date_candidates=published,
         modified_candidates=modified,
         author_hint=author,
-        source_hint=_first_text(root, profile.source)
+        source_hint=source
         or _source_after_date([raw for kind, raw in published if kind == "visible"]),
         extraction=layer,
     )

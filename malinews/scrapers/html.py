@@ -10,7 +10,20 @@ import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+# The charset a page declares: `<meta charset>`, `<meta http-equiv content="...; charset=">`,
+# or the XML declaration of an XHTML page `<?xml version="1.0" encoding="..."?>`.
+META_CHARSET_RE = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)"""
+    rb"""|^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""",
+    re.I,
+)
+XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+UTF16_SNIFF = 512  # bytes looked at for the zero bytes of UTF-16 text without a BOM
 BR = "\u2028"  # marks a <br> inside a paragraph until lines are split
 BLOCK_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre div section article header footer "
@@ -32,29 +45,51 @@ def _codec(name: str | None) -> str | None:
     return "cp1252" if found in ("latin-1", "iso8859-1", "ascii") else found
 
 
+def _utf16_without_bom(body: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the page starts like ASCII markup stored in UTF-16
+    (every other byte zero), which no 8-bit page does."""
+    head = body[:UTF16_SNIFF]
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 8:
+        return None
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def decode_html(body: bytes, declared: str | None = None) -> str:
     """Bytes of a page -> text, trusting the bytes over the labels.
 
-    Valid UTF-8 is read as UTF-8 whatever the header says (the common lie); otherwise the
-    charset declared in a `<meta>` tag, then the HTTP header, then windows-1252.
+    A BOM, then UTF-16 recognised by its zero bytes; valid UTF-8 is read as UTF-8 whatever the
+    header says (the common lie); otherwise the charset declared in a `<meta>` tag or an XML
+    declaration, then the HTTP header, then windows-1252. (bs4's UnicodeDammit was measured
+    against this on the project's pages and the public set: same text on the public set, but
+    twice slower, and it reads ISO-8859-1 labels strictly, turning the cp1252 quotes of Malian
+    pages into control characters.)
     """
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16")):
+    for bom, bom_codec in BOMS:
         if body.startswith(bom):
-            return body.decode(codec, errors="replace")
+            return body.decode(bom_codec, errors="replace")
+    if utf16 := _utf16_without_bom(body):
+        return body.decode(utf16, errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
     match = META_CHARSET_RE.search(body[:4096])
-    charset = _codec(match[1].decode("ascii", "ignore") if match else None) or _codec(declared)
-    if charset is None or charset == "utf-8":
-        charset = "cp1252"
-    return body.decode(charset, errors="replace")
+    label = (match[1] or match[2]).decode("ascii", "ignore") if match else None
+    codec = _codec(label) or _codec(declared)
+    if codec in (None, "utf-8"):
+        codec = "cp1252"
+    return body.decode(codec, errors="replace")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
-    """Parse a page; None when there is nothing to parse."""
-    text = text.strip()
+    """Parse a page; None when there is nothing to parse. An XHTML page's XML declaration is
+    dropped: the text is decoded already, and lxml refuses a str that declares an encoding."""
+    text = XML_DECLARATION_RE.sub("", text).strip()
     if not text:
         return None
     try:

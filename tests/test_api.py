@@ -1,0 +1,49 @@
+"""The public Python API: `malinews.extract(html, url)` gives what `malinews extract` prints, and
+`import malinews` stays cheap. Pages: the tester's trial pages (synthetic, tests/trial)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import malinews
+from tests.conftest import run_cli
+
+TRIAL = Path(__file__).resolve().parent / "trial"
+EXPECTED = json.loads((TRIAL / "expected.json").read_text())
+
+
+def _without_clock(record: dict) -> dict:
+    return {key: value for key, value in record.items() if key != "crawled_at"}
+
+
+def test_extract_gives_what_the_command_prints(tmp_path: Path) -> None:
+    """Run where no malinews.toml is: both use the generic path."""
+    name = "a13-cp1252.html"  # windows-1252 bytes: the API decodes them like the command
+    page, url = TRIAL / "pages" / name, EXPECTED[name]["url"]
+    printed = run_cli("extract", str(page), "--url", url, cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    record = malinews.extract(page.read_bytes(), url)
+    assert record is not None and record["title"] == EXPECTED[name]["title"]
+    assert _without_clock(record) == _without_clock(json.loads(printed.stdout))
+
+
+def test_extract_takes_text_and_says_none_for_other_pages() -> None:
+    name = "a01-jannah.html"
+    text = (TRIAL / "pages" / name).read_bytes().decode("utf-8")
+    record = malinews.extract(text, EXPECTED[name]["url"])
+    assert record is not None and record["title"] == EXPECTED[name]["title"]
+    listing = (TRIAL / "pages" / "n02-category.html").read_bytes()
+    assert malinews.extract(listing, EXPECTED["n02-category.html"]["url"]) is None
+
+
+def test_import_malinews_loads_no_parser_nor_crawler() -> None:
+    code = (
+        "import sys, malinews; print(sorted({'lxml', 'scrapy', 'trafilatura'} & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
