@@ -11,6 +11,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+XML_DECLARATION_RE = re.compile(r"^<\?xml[^>]*\?>")
 BR = "\u2028"  # marks a <br> inside a paragraph until lines are split
 BLOCK_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre div section article header footer "
@@ -54,7 +55,8 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """Parse a page; None when there is nothing to parse."""
-    text = text.strip()
+    # lxml refuses a str that starts with an XML declaration naming an encoding (XHTML pages)
+    text = XML_DECLARATION_RE.sub("", text.strip(), count=1)
     if not text:
         return None
     try:
