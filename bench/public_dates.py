@@ -38,7 +38,7 @@ import trafilatura
 
 from malinews.pipelines.chain import extract_page
 from malinews.pipelines.dates import resolve_date
-from malinews.scrapers.extract import date_evidence
+from malinews.scrapers.extract import date_evidence, page_language
 from malinews.scrapers.html import decode_html, parse_html
 from malinews.scrapers.profiles import generic_profile
 
@@ -132,7 +132,12 @@ def malinews_date(page: Page) -> tuple[str | None, str, bool]:
         return None, "empty", True
     published, modified = date_evidence(root, profile)
     result = resolve_date(
-        published, url=page.url, text="", fetched_at=page.fetched, modified_candidates=modified
+        published,
+        url=page.url,
+        text="",
+        fetched_at=page.fetched,
+        modified_candidates=modified,
+        lang=page_language(root),
     )
     day = result.published.date().isoformat() if result.published else None
     return day, f"{result.source} (refused)", True

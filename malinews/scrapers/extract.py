@@ -17,6 +17,7 @@ from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import htmldate
 import lxml.html
 
 from malinews.pipelines.dates import date_from_url
@@ -310,6 +311,23 @@ def _metadata_container(ld: dict[str, Any]) -> lxml.html.HtmlElement | None:
     return lxml.html.fragment_fromstring(html, create_parent="div")
 
 
+def date_evidence(
+    root: lxml.html.HtmlElement, profile: SiteProfile
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Published and modified date candidates of any page, article or not: what the date stage
+    would get, for pages `extract_article` refuses (the date benchmark scores those too)."""
+    ld = _ld_article(root)
+    title = _title(root, profile, ld)
+    heading = _title_element(root, title) if title else None
+    return _date_candidates(root, profile, ld, None, heading)
+
+
+def page_language(root: lxml.html.HtmlElement) -> str | None:
+    """The language the page declares (`<html lang="de-DE">`), to read its month names."""
+    lang = (root.get("lang") or root.get("xml:lang") or "").strip()
+    return lang or None
+
+
 def _date_candidates(
     root: lxml.html.HtmlElement,
     profile: SiteProfile,
@@ -349,7 +367,18 @@ def _date_candidates(
     if not visible and heading is not None:
         visible = _dates_under_title(heading)
     published.extend(["visible", text] for text in visible)
+    if found := _htmldate(root):
+        published.append(["htmldate", found])
     return published, modified
+
+
+def _htmldate(root: lxml.html.HtmlElement) -> str | None:
+    """htmldate's publication day: its many known markups and its text heuristics, for pages
+    whose date escapes ours. Its own "latest date" is today, the date stage caps it at the fetch."""
+    try:
+        return htmldate.find_date(root, extensive_search=True, original_date=True)
+    except Exception:  # a third-party heuristic: a failure there must cost the candidate only
+        return None
 
 
 def _machine_date(
@@ -534,7 +563,8 @@ def extract_article(
         return Extraction(None, "no body text")
     if _is_static_page(root):
         return Extraction(None, "static page")
-    markers = _article_markers(root, url, profile, ld, bool(published))
+    dated = any(source != "htmldate" for source, _ in published)  # htmldate guesses on any page
+    markers = _article_markers(root, url, profile, ld, dated)
     if not markers:
         return Extraction(None, "no article marker")
     if "jsonld" not in markers and "og:type" not in markers and _is_listing(root):
@@ -547,6 +577,7 @@ def extract_article(
         "paragraphs": lines,
         "html": body_html,
         "date_candidates": published,
+        "lang": page_language(root),
         "modified_candidates": modified,
         "author_hint": author,
         "source_hint": _first_text(root, profile.source)
