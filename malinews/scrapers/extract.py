@@ -83,6 +83,19 @@ SECTION_NAMES = frozenset(
     "environnement|faits divers|international|la une|monde|national|opinion|politique|regions|"
     "sante|securite|societe|sport|technologie|non classe|uncategorized".split("|")
 )
+# Dates that are not the article's: a clock or "today" widget, a comment, a forum's last post.
+NOT_PUBLISHED_RE = re.compile(
+    r"^(?:aktuelle zeit|current time|heure actuelle|nous sommes le|today is|heute ist|"
+    r"kommentar|comments?|commentaires?|antworten|replies|r[ée]ponses?|letzter beitrag|last post)\b"
+    r"|^(?:aujourd'?hui|hier|today|yesterday|heute|gestern)$",
+    re.I,
+)
+# One class or id token of an ancestor holding comments or links to other articles.
+NOT_ARTICLE_TOKEN_RE = re.compile(
+    r"^(?:comments?|commentlist|comment-(?:list|body|content|\d+)|kommentare?|replies|"
+    r"related(?:[_-]\w+)?)$",
+    re.I,
+)
 DATE_CLASS_RE = re.compile(r"date|time|posted|published|publie|meta|byline", re.I)
 # A complete date in words or digits, for unlabelled lines under the headline.
 FULL_DATE_RE = re.compile(
@@ -389,7 +402,7 @@ def _machine_date(
     """The first machine-readable date outside the chrome: the profile's date element, else
     `<time datetime>` or microdata `itemprop="datePublished"` (Blogger's `<abbr title>`)."""
     for element in date_elements or select(root, MACHINE_DATE_CSS):
-        if element.tag == "meta" or _in_chrome(element, article):
+        if element.tag == "meta" or _in_chrome(element, article) or _in_comments(element):
             continue
         value = element.get("datetime") or element.get("content")
         if not value and element.get("itemprop") == "datePublished":
@@ -417,6 +430,15 @@ def _in_chrome(
         if any(CHROME_TOKEN_RE.search(token) for token in tokens):
             return True
     return False
+
+
+def _in_comments(element: lxml.html.HtmlElement) -> bool:
+    """True inside the comments or a list of related articles: their dates are not the page's."""
+    return any(
+        NOT_ARTICLE_TOKEN_RE.match(token)
+        for ancestor in element.iterancestors()
+        for token in f"{ancestor.get('class', '')} {ancestor.get('id', '')}".split()
+    )
 
 
 def _looks_dated(element: lxml.html.HtmlElement) -> bool:
@@ -448,7 +470,9 @@ def _visible_dates(
         text = squash(element.text_content())
         if not 4 <= len(text) <= 100 or not DATE_HINT_RE.search(text):
             continue
-        if not UPDATE_LABEL_RE.match(text) and not _in_chrome(element, article):
+        if UPDATE_LABEL_RE.match(text) or NOT_PUBLISHED_RE.match(text):
+            continue
+        if not _in_chrome(element, article) and not _in_comments(element):
             dated[element] = text
     return list(dict.fromkeys(dated[e] for e in _innermost(list(dated))))[:3]
 
