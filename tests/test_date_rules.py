@@ -116,6 +116,13 @@ def test_the_url_day_outweighs_a_utc_date_but_not_a_local_one() -> None:
     assert result.source == "jsonld"
 
 
+def test_a_utc_date_gives_way_to_the_same_instant_in_the_page_offset() -> None:
+    candidates = [("jsonld", "2023-11-09T02:11:03+00:00"), ("time", "2023-11-08T21:11:03-05:00")]
+    result = resolve_date(candidates, url="https://exemple.com/a", text="", fetched_at=FETCHED)
+    assert result.published is not None and result.published.isoformat()[:10] == "2023-11-08"
+    assert result.source == "time"
+
+
 def test_htmldate_comes_after_the_url_and_is_capped_at_the_fetch() -> None:
     url = "https://exemple.ml/2025/10/21/un-article/"
     result = resolve_date([("htmldate", "2025-10-18")], url=url, text="", fetched_at=FETCHED)
