@@ -97,6 +97,14 @@ def test_a_comment_date_is_not_the_publication_date() -> None:
     assert found["date_source"] == "visible"
 
 
+def test_an_aside_inside_the_article_is_the_article_s_own() -> None:
+    found = record(
+        "",
+        '<aside class="meta"><time datetime="2025-12-05T10:00:00+01:00">5 déc.</time></aside>',
+    )
+    assert found["published"] == "2025-12-05T10:00:00+01:00"
+
+
 def test_a_date_after_the_fetch_is_refused_for_the_next_evidence() -> None:
     found = record(
         '<meta property="article:published_time" content="2026-03-01T10:00:00+00:00">',

@@ -420,9 +420,11 @@ def _in_chrome(
     for ancestor in element.iterancestors():
         if ancestor.tag in ("body", "html"):  # body classes describe the layout, not chrome
             break
-        if ancestor.tag in ("footer", "nav", "aside"):
+        if ancestor.tag == "nav":
             return True
-        if ancestor.tag == "header" and next(ancestor.iterancestors("article"), None) is None:
+        # a footer, header or aside is the article's own when inside an <article>
+        inside_article = next(ancestor.iterancestors("article"), None) is not None
+        if ancestor.tag in ("footer", "header", "aside") and not inside_article:
             return True
         if ancestor in article:
             continue
