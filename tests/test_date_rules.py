@@ -22,10 +22,12 @@ BODY = (
 )
 
 
-def record(head: str, body: str, url: str = "https://exemple.ml/politique/un-article") -> dict:
+def record(
+    head: str, body: str, url: str = "https://exemple.ml/politique/un-article", lang: str = "fr"
+) -> dict:
     """The record `malinews extract` gives for a synthetic article page."""
     html = (
-        f'<html lang="fr"><head><meta property="og:type" content="article">{head}</head>'
+        f'<html lang="{lang}"><head><meta property="og:type" content="article">{head}</head>'
         f"<body><article><h1>Le budget adopté</h1>{body}{BODY}</article></body></html>"
     )
     found = extract_page(html.encode(), url, generic_profile("exemple", (url,)), now=FETCHED)
@@ -49,6 +51,12 @@ def record(head: str, body: str, url: str = "https://exemple.ml/politique/un-art
 def test_month_names_are_read_in_the_page_language(raw: str, lang: str | None, day: str) -> None:
     found = parse_date(raw, now=FETCHED, lang=lang)
     assert found is not None and found.date().isoformat() == day
+
+
+def test_a_visible_date_line_is_read_in_the_page_language() -> None:
+    found = record("", '<p class="date-time">20. März 2021 - 15:00 Uhr</p>', lang="de-DE")
+    assert found["published"] == "2021-03-20T15:00:00+00:00"
+    assert found["date_source"] == "visible"
 
 
 def test_a_month_of_another_language_is_not_guessed() -> None:

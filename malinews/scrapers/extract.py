@@ -67,7 +67,9 @@ CHROME_TOKEN_RE = re.compile(
 DATE_HINT_RE = re.compile(
     r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|il y a|hier|aujourd|"
     r"(janv|f(?:[ée\ufffd]|Ã©)v|mars|avr|mai|juin|juil|ao(?:[uû\ufffd]|Ã»)|sept|oct|nov|"
-    r"d(?:[ée\ufffd]|Ã©)c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*\b)",
+    r"d(?:[ée\ufffd]|Ã©)c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*\b|"
+    # a day next to a word and a year, in any language: "20. März 2021", "17 de marzo de 2020"
+    r"\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)",
     re.I,
 )
 # A date line labelled in words, whatever its markup: "Date : 27 mai 2012", "Publié le ...".
