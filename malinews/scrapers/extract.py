@@ -382,18 +382,23 @@ def _date_candidates(
     if not visible and heading is not None:
         visible = _dates_under_title(heading)
     published.extend(["visible", text] for text in visible)
-    if found := _htmldate(root):
+    if found := _htmldate(root, dated=bool(published)):
         published.append(["htmldate", found])
     return published, modified
 
 
-def _htmldate(root: lxml.html.HtmlElement) -> str | None:
-    """htmldate's publication day: its many known markups and its text heuristics, for pages
-    whose date escapes ours. Its own "latest date" is today, the date stage caps it at the fetch."""
+def _htmldate(root: lxml.html.HtmlElement, dated: bool) -> str | None:
+    """htmldate's publication day: its many known markups, and on a page where neither it nor
+    we found a date (`dated`), its search of the whole text. That search is slow (it may call
+    dateparser in every language: seconds the first time in a process), so it is kept for
+    pages that need it. htmldate's latest date is today; the date stage caps it at the fetch."""
     try:
-        return htmldate.find_date(root, extensive_search=True, original_date=True)
+        found = htmldate.find_date(root, extensive_search=False, original_date=True)
+        if found is None and not dated:
+            found = htmldate.find_date(root, extensive_search=True, original_date=True)
     except Exception:  # a third-party heuristic: a failure there must cost the candidate only
         return None
+    return found
 
 
 def _machine_date(
