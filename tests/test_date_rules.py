@@ -13,6 +13,8 @@ import pytest
 from bench.public_dates import load_pages, malinews_date
 from malinews.pipelines.chain import extract_page
 from malinews.pipelines.dates import parse_date, resolve_date
+from malinews.pipelines.record import make_record
+from malinews.pipelines.store import Store
 from malinews.scrapers.profiles import generic_profile
 
 FETCHED = datetime(2025, 12, 16, 9, 0, tzinfo=UTC)
@@ -157,3 +159,30 @@ def test_real_public_pages_get_their_publication_day(page) -> None:  # type: ign
     2020" (reuters)."""
     day, evidence, _ = malinews_date(page)
     assert day == page.truth, evidence
+
+
+def test_earliest_published_of_a_story_compares_instants_not_text(tmp_path: Path) -> None:
+    """Two copies of one story: the Tokyo copy's 07:00+09:00 (22:00 UTC the day before) is
+    earlier than the Bamako copy's 23:00 UTC though its text sorts later."""
+    store = Store(tmp_path)
+    try:
+        for number, (site, published) in enumerate(
+            [("bamako", "2020-02-13T23:00:00+00:00"), ("tokyo", "2020-02-14T07:00:00+09:00")]
+        ):
+            item = {
+                "id": f"a{number}",
+                "url": f"https://{site}.example/a",
+                "site": site,
+                "title": "Le budget adopté",
+                "published": published,
+                "story_id": "s1",
+                "revision": 1,
+                "fetched_at": "2020-02-15T00:00:00+00:00",
+            }
+            with store.transaction():
+                store.save_article(make_record(item), f"hash{number}", [], [item["url"]])
+        story = store.story("s1")
+        assert story is not None
+        assert story["earliest_published"] == "2020-02-14T07:00:00+09:00"
+    finally:
+        store.close()
