@@ -78,8 +78,21 @@ def _month_keys() -> dict[str, int]:
 
 
 _MONTHS = _month_keys()
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august")
-_MONTH_NAMES += ("september", "october", "november", "december")
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+"""The keys of dateparser's locale data, in calendar order."""
 
 
 @lru_cache(maxsize=64)
