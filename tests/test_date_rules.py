@@ -42,6 +42,7 @@ def record(
     [
         ("March 11, 2020", "en", "2020-03-11"),
         ("Nov 3rd 2023, 6:09 p.m.", "en-US", "2023-11-03"),
+        ("3rd November 2023", "en-GB", "2023-11-03"),
         ("21. Jan 2022", "de", "2022-01-21"),
         ("Erstellt am Dienstag 6. Mai 2014", "de-DE", "2014-05-06"),
         ("martes 17 de marzo de 2020", "es", "2020-03-17"),

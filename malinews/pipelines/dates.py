@@ -126,9 +126,10 @@ _RFC822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:
 _NUMERIC = re.compile(
     r"(?<!\d)(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})(?!\d)" + _TIME
 )
-# day first: "mardi 4 novembre 2025", "21. Jan 2022", "martes 17 de marzo de 2020"
+# day first: "mardi 4 novembre 2025", "21. Jan 2022", "martes 17 de marzo de 2020", "3rd May 2023"
 _TEXTUAL = re.compile(
-    rf"(?:\b(?P<weekday>{_WEEKDAY})\s*,?\s*)?(?<!\d)(?P<day>\d{{1,2}})(?:er|e|\.)?\s*(?:de\s+)?"
+    rf"(?:\b(?P<weekday>{_WEEKDAY})\s*,?\s*)?(?<!\d)(?P<day>\d{{1,2}})"
+    rf"(?:er|e|st|nd|rd|th|\.)?\s*(?:de\s+)?"
     rf"(?P<month>{_WORD})\.?(?:\s*,?\s*(?:de\s+)?(?P<year>\d{{4}})(?!\d))?" + _TIME
 )
 # month first, only with a year: "March 11, 2020", "Nov 3rd 2023"
