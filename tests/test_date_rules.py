@@ -46,7 +46,7 @@ def record(
         ("21. Jan 2022", "de", "2022-01-21"),
         ("Erstellt am Dienstag 6. Mai 2014", "de-DE", "2014-05-06"),
         ("martes 17 de marzo de 2020", "es", "2020-03-17"),
-        ("5. listopadu 2020", "cs", "2020-11-05"),
+        ("5. listopadu 2020", "cs_CZ", "2020-11-05"),
         ("5. listopada 2020", "hr", "2020-10-05"),  # the same word is October in Croatian
         ("mardi 4 novembre 2025", None, "2025-11-04"),  # French whatever the page says
     ],
@@ -64,6 +64,11 @@ def test_a_visible_date_line_is_read_in_the_page_language() -> None:
 
 def test_a_month_of_another_language_is_not_guessed() -> None:
     assert parse_date("5. listopada 2020", now=FETCHED) is None
+
+
+@pytest.mark.parametrize("lang", ["zz", "", "{{lang}}", "x" * 500, "fr-FR-x-private"])
+def test_an_unknown_page_language_falls_back_on_french(lang: str) -> None:
+    assert parse_date("4 déc. 2025", now=FETCHED, lang=lang) == datetime(2025, 12, 4, tzinfo=UTC)
 
 
 def test_the_page_offset_is_kept_so_the_day_is_the_page_day() -> None:

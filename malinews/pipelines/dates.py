@@ -100,7 +100,8 @@ def _language_months(lang: str | None) -> dict[str, int]:
     """Folded month names of the page's language (`<html lang>`, e.g. "de-DE"), from dateparser's
     locale data, before the French ones (Mali's) which every page falls back on."""
     keys: dict[str, int] = {}
-    for tag in dict.fromkeys([lang, lang.split("-")[0]] if lang else []):
+    full = (lang or "").replace("_", "-")  # "en_US" is seen too
+    for tag in dict.fromkeys([full, full.split("-")[0]] if full else []):
         try:
             locale = default_loader.get_locale(tag)
         except (ValueError, KeyError):
