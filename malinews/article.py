@@ -49,11 +49,12 @@ class Article:
     site: str  # site name from the config
     title: str
     paragraphs: list[str]  # body paragraphs in order, boilerplate still in
-    date_candidates: DateEvidence  # jsonld, meta, time, feed, visible, url
+    date_candidates: DateEvidence  # jsonld, meta, time, feed, visible, url, htmldate
     modified_candidates: DateEvidence
     author_hint: str | None  # byline from markup
     source_hint: str | None  # source newspaper from markup
-    extraction: str  # layer that gave the body: profile, metadata or generic
+    extraction: str  # layer that gave the body: profile, metadata, generic or trafilatura
+    lang: str | None = None  # the page's language (<html lang>), for month names in dates
     fetched_at: str = ""  # ISO 8601 UTC, set by whoever fetched the page
     # clean + boilerplate
     text: str = ""

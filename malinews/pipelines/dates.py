@@ -1,7 +1,9 @@
 """Publication and modification dates: parse French and ISO date strings, pick the trusted one.
 
-Mali is UTC+0 all year (Africa/Bamako, no DST): a naive time is taken as UTC and every result is
-an aware UTC datetime. Relative dates ("hier", "il y a 3 heures") count from the fetch time.
+A date keeps the offset the page wrote ("2020-02-14T07:00:00+09:00" stays on the 14th, the day
+the page's readers saw): the publication day is the page's local day, not the UTC day. A time
+without an offset is taken as UTC, since Mali is UTC+0 all year (Africa/Bamako, no DST), so
+Malian dates come out in UTC. Relative dates ("hier", "il y a 3 heures") count from the fetch.
 Common forms go through the regular expressions below; dateparser is only a slow last resort.
 """
 
@@ -10,11 +12,13 @@ from __future__ import annotations
 import email.utils
 import re
 from calendar import monthrange
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 import dateparser
+from dateparser.languages import default_loader
 
 from malinews.article import Article
 from malinews.core.text import fold
@@ -59,8 +63,8 @@ _AGO_UNITS = {
 
 
 def _fold(word: str) -> str:
-    """Lower-case ASCII letters of `word`: accents dropped, anything else (e.g. U+FFFD) removed."""
-    return re.sub(r"[^a-z]", "", fold(word))
+    """Letters of `word`, lower-case, accents dropped; anything else (e.g. U+FFFD) removed."""
+    return "".join(char for char in fold(word) if char.isalpha())
 
 
 def _month_keys() -> dict[str, int]:
@@ -74,6 +78,40 @@ def _month_keys() -> dict[str, int]:
 
 
 _MONTHS = _month_keys()
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+"""The keys of dateparser's locale data, in calendar order."""
+
+
+@lru_cache(maxsize=64)
+def _language_months(lang: str | None) -> dict[str, int]:
+    """Folded month names of the page's language (`<html lang>`, e.g. "de-DE"), from dateparser's
+    locale data, before the French ones (Mali's) which every page falls back on."""
+    keys: dict[str, int] = {}
+    full = (lang or "").replace("_", "-")  # "en_US" is seen too
+    for tag in dict.fromkeys([full, full.split("-")[0]] if full else []):
+        try:
+            locale = default_loader.get_locale(tag)
+        except (ValueError, KeyError):
+            continue
+        for number, name in enumerate(_MONTH_NAMES, start=1):
+            for spelling in locale.info.get(name, ()):
+                keys.setdefault(_fold(spelling), number)
+        break
+    return keys | {key: number for key, number in _MONTHS.items() if key not in keys}
+
 
 _WORD = r"(?:[^\W\d_]|\ufffd)+"
 _WEEKDAY = "|".join(_WEEKDAYS)
@@ -89,9 +127,15 @@ _RFC822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:
 _NUMERIC = re.compile(
     r"(?<!\d)(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})(?!\d)" + _TIME
 )
+# day first: "mardi 4 novembre 2025", "21. Jan 2022", "martes 17 de marzo de 2020", "3rd May 2023"
 _TEXTUAL = re.compile(
-    rf"(?:\b(?P<weekday>{_WEEKDAY})\s*,?\s*)?(?<!\d)(?P<day>\d{{1,2}})(?:er|e)?\s*"
-    rf"(?P<month>{_WORD})\.?(?:\s*,?\s*(?P<year>\d{{4}})(?!\d))?" + _TIME
+    rf"(?:\b(?P<weekday>{_WEEKDAY})\s*,?\s*)?(?<!\d)(?P<day>\d{{1,2}})"
+    rf"(?:er|e|st|nd|rd|th|\.)?\s*(?:de\s+)?"
+    rf"(?P<month>{_WORD})\.?(?:\s*,?\s*(?:de\s+)?(?P<year>\d{{4}})(?!\d))?" + _TIME
+)
+# month first, only with a year: "March 11, 2020", "Nov 3rd 2023"
+_TEXTUAL_MDY = re.compile(
+    rf"(?<!\w)(?P<month>{_WORD})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)"
 )
 _MONTH_YEAR = re.compile(rf"(?<!\w)(?P<month>{_WORD})\.?\s+(?P<year>\d{{4}})(?!\d)")
 _AGO = re.compile(
@@ -137,11 +181,9 @@ def _normalise(raw: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _to_utc(value: datetime) -> datetime:
-    """Aware UTC datetime; a naive value is Bamako time, which is UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+def _aware(value: datetime) -> datetime:
+    """`value` with its own offset kept; a naive value is Bamako time, which is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _plausible(value: datetime, now: datetime) -> bool:
@@ -191,7 +233,7 @@ def _parse_iso(raw: str) -> datetime | None:
             return None
         text = found.group()
     try:
-        return _to_utc(datetime.fromisoformat(text.upper()))
+        return _aware(datetime.fromisoformat(text.upper()))
     except (ValueError, OverflowError):
         return None
 
@@ -201,7 +243,7 @@ def _parse_rfc822(raw: str, text: str) -> datetime | None:
     if not _RFC822.match(text):
         return None
     try:
-        return _to_utc(email.utils.parsedate_to_datetime(raw.strip()))
+        return _aware(email.utils.parsedate_to_datetime(raw.strip()))
     except (ValueError, TypeError, OverflowError):
         return None
 
@@ -220,15 +262,22 @@ def _parse_numeric(text: str) -> datetime | None:
     return None
 
 
-def _parse_textual(text: str, now: datetime) -> datetime | None:
-    """ "<weekday> <day> <month> <year> à <time>" with any part but day and month optional."""
+def _parse_textual(text: str, now: datetime, months: dict[str, int]) -> datetime | None:
+    """ "<weekday> <day> <month> <year> à <time>" with any part but day and month optional,
+    else "<month> <day>, <year>", else "<month> <year>"; `months` maps folded month names."""
     for match in _TEXTUAL.finditer(text):
-        month = _MONTHS.get(_fold(match["month"]))
+        month = months.get(_fold(match["month"]))
         day = month and _calendar_date(match, month, now)
         if day:
             return _at(day, match)
+    for match in _TEXTUAL_MDY.finditer(text):
+        month = months.get(_fold(match["month"]))
+        try:
+            return datetime(int(match["year"]), month or 0, int(match["day"]), tzinfo=UTC)
+        except ValueError:  # not a month name, or no such day
+            continue
     for match in _MONTH_YEAR.finditer(text):
-        month = _MONTHS.get(_fold(match["month"]))
+        month = months.get(_fold(match["month"]))
         if month:
             return datetime(int(match["year"]), month, 1, tzinfo=UTC)
     return None
@@ -276,24 +325,27 @@ def _parse_with_dateparser(text: str, now: datetime) -> datetime | None:
         found = dateparser.parse(text, languages=["fr"], settings=settings)
     except Exception:  # dateparser has no documented error set; garbage must never raise
         return None
-    return _to_utc(found) if found else None
+    return _aware(found) if found else None
 
 
-def parse_date(raw: str, *, now: datetime) -> datetime | None:
-    """One date string in any common French or ISO form -> aware UTC datetime, or None.
+def parse_date(raw: str, *, now: datetime, lang: str | None = None) -> datetime | None:
+    """One date string in any common French or ISO form -> aware datetime, or None.
+
+    The offset written in the string is kept (UTC when none is written). Month names are read
+    in `lang` (the page's `<html lang>`) and in French.
 
     Leading words ("Publié le", "Par X -", "Bamako, le") are skipped, a day-first order is
     assumed, relative dates count from `now`, and a date after `now` or before 1990 gives None.
     """
     if not isinstance(raw, str) or not raw.strip():
         return None
-    now = _to_utc(now)
+    now = _aware(now)
     text = _normalise(raw)
     found = (
         _parse_iso(raw[:MAX_INPUT])
         or _parse_rfc822(raw[:MAX_INPUT], text)
         or _parse_numeric(text)
-        or _parse_textual(text, now)
+        or _parse_textual(text, now, _language_months(lang.lower() if lang else None))
         or _parse_relative(text, now)
         or _parse_with_dateparser(text, now)
     )
@@ -305,7 +357,7 @@ def date_from_url(url: str, *, now: datetime) -> datetime | None:
     comes from extraction, as a "url" candidate (the site's `url_date` hook)."""
     day = date_in_path(url) if isinstance(url, str) else None
     found = datetime.combine(day, time(), UTC) if day else None
-    return found if found and _plausible(found, _to_utc(now)) else None
+    return found if found and _plausible(found, _aware(now)) else None
 
 
 def date_from_body(text: str, *, now: datetime) -> datetime | None:
@@ -317,7 +369,7 @@ def date_from_body(text: str, *, now: datetime) -> datetime | None:
     """
     if not isinstance(text, str):
         return None
-    now = _to_utc(now)
+    now = _aware(now)
     for match in _BODY_DATE.finditer(_normalise(text[:BODY_WINDOW])):
         rel = match["rel"]
         month = _MONTHS.get(_fold(match["month"]))
@@ -332,48 +384,46 @@ def date_from_body(text: str, *, now: datetime) -> datetime | None:
     return None
 
 
-def _first_date(
-    candidates: Sequence[tuple[str, str]], now: datetime
-) -> tuple[datetime, str] | None:
-    """The first candidate that parses to an acceptable date, with its source."""
+def _dated(
+    candidates: Sequence[tuple[str, str]], now: datetime, lang: str | None
+) -> Iterator[Dated]:
+    """The candidates that parse to an acceptable date, in the order given, with their source."""
     for source, raw in candidates:
-        found = parse_date(raw, now=now)
-        if found:
-            return found, source
-    return None
-
-
-def _url_confirmed_visible(
-    candidates: Sequence[tuple[str, str]], url: str, now: datetime
-) -> Dated | None:
-    """The first visible date falling on the day given by the URL."""
-    in_url = date_from_url(url, now=now)
-    if in_url is None:
-        return None
-    for source, raw in candidates:
-        found = parse_date(raw, now=now) if source == "visible" else None
-        if found and found.date() == in_url.date():
-            return found, source
-    return None
+        if found := parse_date(raw, now=now, lang=lang):
+            yield found, source
 
 
 def _published(
-    candidates: Sequence[tuple[str, str]], url: str, text: str, now: datetime
+    candidates: Sequence[tuple[str, str]], url: str, text: str, now: datetime, lang: str | None
 ) -> Dated | None:
     """The publication date from the candidates, else the URL, else the body, with its source.
 
-    The feed is the site's word about the page, not the page's own: a feed date loses to a
-    visible date that the URL's date confirms (two witnesses on the page against one).
+    A first date that may not be the page's own day is checked against the later candidates:
+    a feed date (the site's word, not the page's) or a date in UTC (maybe converted from the
+    page's local time). The same instant written with the page's offset wins; else, when the
+    URL names another day, the first later candidate on the URL's day wins. htmldate's guess
+    comes after the URL and the body: it is right less often than either (0.90 of the public
+    pages it dates, against 0.98 for URL dates).
     """
-    if chosen := _first_date(candidates, now):
-        if chosen[1] == "feed" and (confirmed := _url_confirmed_visible(candidates, url, now)):
-            return confirmed if confirmed[0].date() != chosen[0].date() else chosen
+    in_url = date_from_url(url, now=now)
+    dated = _dated(sorted(candidates, key=lambda candidate: candidate[0] == "htmldate"), now, lang)
+    chosen = next(dated, None)
+    if chosen and chosen[1] != "htmldate":
+        if chosen[1] != "feed" and chosen[0].utcoffset():
+            return chosen
+        later = list(dated)
+        if local := next(
+            (found for found in later if found[0] == chosen[0] and found[0].utcoffset()), None
+        ):
+            return local
+        if in_url and chosen[0].date() != in_url.date():
+            return next((found for found in later if found[0].date() == in_url.date()), chosen)
         return chosen
-    if found := date_from_url(url, now=now):
-        return found, "url"
+    if in_url:
+        return in_url, "url"
     if found := date_from_body(text, now=now):
         return found, "body"
-    return None
+    return chosen  # htmldate's guess, if any
 
 
 def resolve_date(
@@ -383,12 +433,13 @@ def resolve_date(
     text: str,
     fetched_at: datetime,
     modified_candidates: Sequence[tuple[str, str]] = (),
+    lang: str | None = None,
 ) -> DateResult:
     """Try candidates in the order given (the caller orders them by trust: jsonld, meta, time,
-    feed, visible), then the URL, then the body text. First acceptable date wins, except that
-    a feed date gives way to a visible date confirmed by the URL's date."""
-    published = _published(candidates, url, text, fetched_at)
-    modified = _first_date(modified_candidates, fetched_at)
+    feed, visible, htmldate), then the URL, then the body text. First acceptable date wins,
+    unless the URL's date confirms a later one. Month names are read in `lang` and French."""
+    published = _published(candidates, url, text, fetched_at, lang)
+    modified = next(_dated(modified_candidates, fetched_at, lang), None)
     return DateResult(
         published=published[0] if published else None,
         source=published[1] if published else None,
@@ -397,13 +448,14 @@ def resolve_date(
 
 
 def date_item(item: Article) -> Article:
-    """Set `published`, `date_source` and `modified` (ISO 8601 UTC) on an item."""
+    """Set `published`, `date_source` and `modified` on an item: ISO 8601, the page's offset."""
     result = resolve_date(
         [(source, raw) for source, raw in item.date_candidates],
         url=item.url,
         text=item.text,
         fetched_at=datetime.fromisoformat(item.fetched_at),
         modified_candidates=[(source, raw) for source, raw in item.modified_candidates],
+        lang=item.lang,
     )
     item.published = result.published.isoformat() if result.published else None
     item.date_source = result.source

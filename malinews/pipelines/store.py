@@ -280,7 +280,11 @@ class Store:
             )
             return
         earliest = (
-            min(p for p in (story["earliest_published"], published) if p)
+            # by instant, not as text: dates keep the offset of the page that gave them
+            min(
+                (p for p in (story["earliest_published"], published) if p),
+                key=datetime.fromisoformat,
+            )
             if (story["earliest_published"] or published)
             else None
         )

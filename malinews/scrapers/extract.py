@@ -15,6 +15,7 @@ from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import htmldate
 import lxml.html
 
 from malinews.article import Article
@@ -66,7 +67,9 @@ CHROME_TOKEN_RE = re.compile(
 DATE_HINT_RE = re.compile(
     r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|il y a|hier|aujourd|"
     r"(janv|f(?:[ée\ufffd]|Ã©)v|mars|avr|mai|juin|juil|ao(?:[uû\ufffd]|Ã»)|sept|oct|nov|"
-    r"d(?:[ée\ufffd]|Ã©)c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*\b)",
+    r"d(?:[ée\ufffd]|Ã©)c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*\b|"
+    # a day next to a word and a year, in any language: "20. März 2021", "17 de marzo de 2020"
+    r"\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)",
     re.I,
 )
 # A date line labelled in words, whatever its markup: "Date : 27 mai 2012", "Publié le ...".
@@ -81,6 +84,19 @@ SECTION_NAMES = frozenset(
     "a la une|actualite|actualites|afrique|breves|culture|diaspora|economie|education|"
     "environnement|faits divers|international|la une|monde|national|opinion|politique|regions|"
     "sante|securite|societe|sport|technologie|non classe|uncategorized".split("|")
+)
+# Dates that are not the article's: a clock or "today" widget, a comment, a forum's last post.
+NOT_PUBLISHED_RE = re.compile(
+    r"^(?:aktuelle zeit|current time|heure actuelle|nous sommes le|today is|heute ist|"
+    r"kommentar|comments?|commentaires?|antworten|replies|r[ée]ponses?|letzter beitrag|last post)\b"
+    r"|^(?:aujourd'?hui|hier|today|yesterday|heute|gestern)$",
+    re.I,
+)
+# One class or id token of an ancestor holding comments or links to other articles.
+NOT_ARTICLE_TOKEN_RE = re.compile(
+    r"^(?:comments?|commentlist|comment-(?:list|body|content|\d+)|kommentare?|replies|"
+    r"related(?:[_-]\w+)?)$",
+    re.I,
 )
 DATE_CLASS_RE = re.compile(r"date|time|posted|published|publie|meta|byline", re.I)
 # A complete date in words or digits, for unlabelled lines under the headline.
@@ -354,6 +370,23 @@ def _metadata_candidate(ld: dict[str, Any]) -> Candidate:
     return Candidate("metadata", lines)
 
 
+def date_evidence(
+    root: lxml.html.HtmlElement, url: str, profile: SiteProfile
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Published and modified date candidates of any page, article or not: what the date stage
+    would get, for pages `extract_article` refuses (the date benchmark scores those too)."""
+    ld = _ld_article(root)
+    title = _title(root, profile, ld, url)
+    heading = _title_element(root, title) if title else None
+    return _date_candidates(root, url, profile, ld, None, heading)
+
+
+def page_language(root: lxml.html.HtmlElement) -> str | None:
+    """The language the page declares (`<html lang="de-DE">`), to read its month names."""
+    lang = (root.get("lang") or root.get("xml:lang") or "").strip()
+    return lang or None
+
+
 def _date_candidates(
     root: lxml.html.HtmlElement,
     url: str,
@@ -396,7 +429,23 @@ def _date_candidates(
     published.extend(["visible", text] for text in visible)
     if profile.url_date and (in_url := profile.url_date(url)):
         published.append(["url", in_url.isoformat()])
+    if found := _htmldate(root, dated=bool(published)):
+        published.append(["htmldate", found])
     return published, modified
+
+
+def _htmldate(root: lxml.html.HtmlElement, dated: bool) -> str | None:
+    """htmldate's publication day: its many known markups, and on a page where neither it nor
+    we found a date (`dated`), its search of the whole text. That search is slow (it may call
+    dateparser in every language: seconds the first time in a process), so it is kept for
+    pages that need it. htmldate's latest date is today; the date stage caps it at the fetch."""
+    try:
+        found = htmldate.find_date(root, extensive_search=False, original_date=True)
+        if found is None and not dated:
+            found = htmldate.find_date(root, extensive_search=True, original_date=True)
+    except Exception:  # a third-party heuristic: a failure there must cost the candidate only
+        return None
+    return found
 
 
 def _machine_date(
@@ -407,7 +456,7 @@ def _machine_date(
     """The first machine-readable date outside the chrome: the profile's date element, else
     `<time datetime>` or microdata `itemprop="datePublished"` (Blogger's `<abbr title>`)."""
     for element in date_elements or select(root, MACHINE_DATE_CSS):
-        if element.tag == "meta" or _in_chrome(element, article):
+        if element.tag == "meta" or _in_chrome(element, article) or _in_comments(element):
             continue
         value = element.get("datetime") or element.get("content")
         if not value and element.get("itemprop") == "datePublished":
@@ -425,9 +474,11 @@ def _in_chrome(
     for ancestor in element.iterancestors():
         if ancestor.tag in ("body", "html"):  # body classes describe the layout, not chrome
             break
-        if ancestor.tag in ("footer", "nav", "aside"):
+        if ancestor.tag == "nav":
             return True
-        if ancestor.tag == "header" and next(ancestor.iterancestors("article"), None) is None:
+        # a footer, header or aside is the article's own when inside an <article>
+        inside_article = next(ancestor.iterancestors("article"), None) is not None
+        if ancestor.tag in ("footer", "header", "aside") and not inside_article:
             return True
         if ancestor in article:
             continue
@@ -435,6 +486,15 @@ def _in_chrome(
         if any(CHROME_TOKEN_RE.search(token) for token in tokens):
             return True
     return False
+
+
+def _in_comments(element: lxml.html.HtmlElement) -> bool:
+    """True inside the comments or a list of related articles: their dates are not the page's."""
+    return any(
+        NOT_ARTICLE_TOKEN_RE.match(token)
+        for ancestor in element.iterancestors()
+        for token in f"{ancestor.get('class', '')} {ancestor.get('id', '')}".split()
+    )
 
 
 def _looks_dated(element: lxml.html.HtmlElement) -> bool:
@@ -466,7 +526,9 @@ def _visible_dates(
         text = squash(element.text_content())
         if not 4 <= len(text) <= 100 or not DATE_HINT_RE.search(text):
             continue
-        if not UPDATE_LABEL_RE.match(text) and not _in_chrome(element, article):
+        if UPDATE_LABEL_RE.match(text) or NOT_PUBLISHED_RE.match(text):
+            continue
+        if not _in_chrome(element, article) and not _in_comments(element):
             dated[element] = text
     return list(dict.fromkeys(dated[e] for e in _innermost(list(dated))))[:3]
 
@@ -627,8 +689,9 @@ def extract_article(
         return Extraction(None, "no body text")
     if _is_static_page(root):
         return Extraction(None, "static page")
+    dated = any(source != "htmldate" for source, _ in published)  # htmldate guesses on any page
     now = fetched_at or datetime.now(UTC)
-    markers = _article_markers(root, url, profile, ld, bool(published), now, lines)
+    markers = _article_markers(root, url, profile, ld, dated, now, lines)
     if not markers:
         return Extraction(None, "no article marker")
     if _is_listing(root, profile, lines, markers):
@@ -642,6 +705,7 @@ def extract_article(
         title=title,
         paragraphs=lines,
         date_candidates=published,
+        lang=page_language(root),
         modified_candidates=modified,
         author_hint=author,
         source_hint=source
