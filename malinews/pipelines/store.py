@@ -91,6 +91,46 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX site_health_site ON site_health(site, id);
     """,
+    # 3: full-text search and a change log for the web app (malinews/web/queries.py). Triggers
+    # keep both current in the writer's own transaction; unicode61 folds case and accents and
+    # splits on apostrophes and dashes, like the keyword matcher ("l'Africa-Corps").
+    """
+    CREATE VIEW article_text (rowid, title, text) AS
+        SELECT rowid, json_extract(record, '$.title'), json_extract(record, '$.text')
+        FROM articles;
+    CREATE VIRTUAL TABLE article_fts USING fts5 (
+        title, text, content='article_text', content_rowid='rowid',
+        tokenize="unicode61 remove_diacritics 2"
+    );
+    CREATE TABLE article_log (  -- one row per stored revision, in commit order: API cursors
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        article INTEGER NOT NULL,  -- rowid of the article
+        revision INTEGER NOT NULL
+    );
+    CREATE TRIGGER article_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO article_fts (rowid, title, text) VALUES (new.rowid,
+            json_extract(new.record, '$.title'), json_extract(new.record, '$.text'));
+        INSERT INTO article_log (article, revision) VALUES (new.rowid, new.revision);
+    END;
+    CREATE TRIGGER article_fts_update AFTER UPDATE OF record ON articles BEGIN
+        INSERT INTO article_fts (article_fts, rowid, title, text) VALUES ('delete', old.rowid,
+            json_extract(old.record, '$.title'), json_extract(old.record, '$.text'));
+        INSERT INTO article_fts (rowid, title, text) VALUES (new.rowid,
+            json_extract(new.record, '$.title'), json_extract(new.record, '$.text'));
+        INSERT INTO article_log (article, revision) VALUES (new.rowid, new.revision);
+    END;
+    INSERT INTO article_fts (article_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)');  -- titles x4
+    INSERT INTO article_fts (article_fts) VALUES ('rebuild');
+    INSERT INTO article_log (article, revision)
+        SELECT article, revision FROM (
+            SELECT a.rowid AS article, r.revision, json_extract(r.record, '$.crawled_at') AS at
+            FROM revisions r JOIN articles a ON a.id = r.id
+            UNION ALL SELECT rowid, revision, crawled_at FROM articles
+        ) ORDER BY at, article, revision;
+    CREATE INDEX articles_crawled ON articles(crawled_at);
+    CREATE INDEX stories_date ON stories(COALESCE(earliest_published, first_seen));
+    CREATE INDEX alerts_story ON alerts(story_id);
+    """,
 )
 
 
