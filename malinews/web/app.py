@@ -75,6 +75,7 @@ def _environment() -> jinja2.Environment:
     env.filters["marked"] = _marked
     env.filters["web_url"] = _web_url
     env.filters["day"] = lambda value: (value or "")[:10]
+    env.filters["when"] = lambda value: (value or "")[:16].replace("T", " ")
     env.filters["percent"] = lambda value: f"{100 * value:.0f} %"
     return env
 

@@ -373,7 +373,10 @@ def article_records(
     query = fts_query(text) if text else None
     if text and query is None:
         return RecordPage([], cursor)
-    match = "AND a.rowid IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :query)"
+    match = (  # the index holds current texts: a search returns current revisions only
+        "AND l.revision = a.revision "
+        "AND a.rowid IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :query)"
+    )
     conn.execute("BEGIN")  # one snapshot: the last seq read belongs to the same state
     try:
         rows = conn.execute(
