@@ -29,10 +29,18 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from malinews.pipelines.record import make_record
-from malinews.pipelines.store import Store
+from malinews.pipelines.store import MIGRATIONS, Store
 from malinews.pipelines.urls import article_id
 from malinews.scheduler.demo import DEMO_SITES_DIR, demo_servers
-from malinews.web.queries import fts_query
+from malinews.web.queries import (
+    MARK_END,
+    MARK_START,
+    Filters,
+    connect,
+    fts_query,
+    search,
+    search_records,
+)
 from tests.conftest import REPO, read_jsonl, run_cli, write_config
 
 CHROMIUM = Path(os.environ.get("MALINEWS_CHROMIUM", "/usr/bin/chromium"))
@@ -238,6 +246,28 @@ def test_index_follows_a_revision_in_the_same_transaction(served: Served) -> Non
     story = served.json(f"/api/stories/{revised[0]['story_id']}")
     assert len(story["changes"]) == 1
     assert ["del", "Tombouctou : premier bilan de la saison"] in story["changes"][0]["lines"]
+
+
+def test_index_spells_ligatures_like_the_matcher_and_covers_older_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("malinews.pipelines.store.MIGRATIONS", MIGRATIONS[:2])
+    store_records(tmp_path, synthetic_record("https://synth.example/c", "Au cœur", "L’Œuvre."))
+    monkeypatch.undo()  # the next open migrates the store and indexes what it holds
+    store_records(tmp_path, synthetic_record("https://synth.example/d", "Sœur", "Bamako."))
+    conn = connect(tmp_path)
+    try:
+        for query, title in [
+            ("coeur", "Au cœur"),
+            ("CŒUR", "Au cœur"),
+            ("oeuvre", "Au cœur"),
+            ("soeur", "Sœur"),
+        ]:
+            assert titles(search_records(conn, query, Filters(), 10)) == {title}, query
+        page = search(conn, "coeur", Filters(), 1, 10)
+        assert page.rows[0].title == f"Au {MARK_START}cœur{MARK_END}"
+    finally:
+        conn.close()
 
 
 # -- records API -------------------------------------------------------------------------------

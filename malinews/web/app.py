@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import sqlite3
 from base64 import b64decode
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -61,6 +62,14 @@ def _marked(text: str | None) -> Markup:
     return Markup(safe.replace(queries.MARK_START, "<mark>").replace(queries.MARK_END, "</mark>"))
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _alert_snippet(text: str | None) -> Markup:
+    """An alert snippet, escaped, with the keyword the matcher put in **bold** marked."""
+    return Markup(_BOLD.sub(r"<mark>\1</mark>", str(escape(text or ""))))
+
+
 def _web_url(url: str | None) -> str | None:
     """`url` if it is an http(s) link, else None (a javascript: URL never becomes a link)."""
     return url if url and urlsplit(url).scheme in ("http", "https") else None
@@ -74,6 +83,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["marked"] = _marked
     env.filters["web_url"] = _web_url
+    env.filters["alert_snippet"] = _alert_snippet
     env.filters["day"] = lambda value: (value or "")[:10]
     env.filters["when"] = lambda value: (value or "")[:16].replace("T", " ")
     env.filters["percent"] = lambda value: f"{100 * value:.0f} %"

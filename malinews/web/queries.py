@@ -25,6 +25,7 @@ MARK_START, MARK_END = "\ue000", "\ue001"  # highlight markers, turned into <mar
 CHART_DAYS = 30
 _FTS_TOKEN = re.compile(r"[^\W_]+")  # what unicode61 keeps: letters and digits
 _PHRASE = re.compile(r'"([^"]*)"?')
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})  # as the index spells them
 
 
 class StoreMissing(Exception):
@@ -96,7 +97,7 @@ def fts_query(text: str) -> str | None:
     is the phrase "l africa corps"), each quoted, so no user text is read as FTS5 syntax.
     None when nothing searchable is left.
     """
-    text = unicodedata.normalize("NFKC", text).replace("œ", "oe").replace("Œ", "OE")
+    text = unicodedata.normalize("NFKC", text).translate(_LIGATURES)
     terms = []
     for match in _PHRASE.finditer(text):
         words = _FTS_TOKEN.findall(match[1])
