@@ -11,7 +11,9 @@ import hmac
 import json
 import re
 import sqlite3
+import threading
 from base64 import b64decode
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import asdict
@@ -39,6 +41,7 @@ from malinews.web.queries import BadFilter, Filters
 HERE = Path(__file__).parent
 PER_PAGE = 20
 API_LIMIT, API_MAX_LIMIT = 100, 500
+FEED_CACHE = 32  # encoded feeds kept (per URL and store state)
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -50,6 +53,25 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 OPEN_PATHS = ("/healthz", "/static/")  # reachable without the token (probes, the stylesheet)
+
+
+class _Recent:
+    """The last few values by key (thread-safe: sync endpoints run in a thread pool)."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.values, self.lock = size, OrderedDict[Any, bytes](), threading.Lock()
+
+    def get(self, key: Any) -> bytes | None:
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+            return self.values.get(key)
+
+    def put(self, key: Any, value: bytes) -> None:
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
 
 
 class NotFound(Exception):
@@ -203,26 +225,36 @@ def create_app(
             per_rule = charts.line_chart(queries.mentions_per_day(conn))
         return page(request, "sites.html", sites=views, per_site=per_site, per_rule=per_rule)
 
-    def feed(request: Request) -> dict[str, Any]:
+    feeds = _Recent(FEED_CACHE)
+
+    def feed(request: Request, encode: Callable[[dict[str, Any]], bytes]) -> bytes:
+        """The encoded feed for this URL, built again only when the store's content changed."""
         filters = Filters(
             site=request.query_params.get("site") or None,
             rule=request.query_params.get("rule") or None,
         )
         query = f"?{request.url.query}" if request.url.query else ""
         with store() as conn:
-            return json_feed(
-                conn,
-                filters,
-                home_page_url=str(request.url_for("stories")) + query,
-                feed_url=str(request.url),
-            )
+            key = (str(request.url), queries.feed_state(conn))
+            body = feeds.get(key)
+            if body is None:
+                body = encode(
+                    json_feed(
+                        conn,
+                        filters,
+                        home_page_url=str(request.url_for("stories")) + query,
+                        feed_url=str(request.url),
+                    )
+                )
+                feeds.put(key, body)
+        return body
 
     def feed_json(request: Request) -> Response:
-        body = json.dumps(feed(request), ensure_ascii=False).encode("utf-8")
+        body = feed(request, lambda f: json.dumps(f, ensure_ascii=False).encode("utf-8"))
         return _etag_response(request, body, "application/feed+json")
 
     def feed_atom(request: Request) -> Response:
-        return _etag_response(request, atom_feed(feed(request)), "application/atom+xml")
+        return _etag_response(request, feed(request, atom_feed), "application/atom+xml")
 
     def api_articles(request: Request) -> Response:
         filters = _filters(request)
@@ -290,7 +322,7 @@ def create_app(
     ]
     middleware = [
         Middleware(BaseHTTPMiddleware, dispatch=_guard(token)),
-        Middleware(GZipMiddleware, minimum_size=500),
+        Middleware(GZipMiddleware, minimum_size=500, compresslevel=5),  # 9 is 3x slower
     ]
     return Starlette(
         routes=routes,

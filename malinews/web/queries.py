@@ -23,6 +23,7 @@ from malinews.scrapers.config import parse_interval
 
 MARK_START, MARK_END = "\ue000", "\ue001"  # highlight markers, turned into <mark> after escaping
 CHART_DAYS = 30
+SEARCH_CANDIDATES = 300  # newest matching articles a search ranks (BM25 costs ~15 µs each)
 _FTS_TOKEN = re.compile(r"[^\W_]+")  # what unicode61 keeps: letters and digits
 _PHRASE = re.compile(r'"([^"]*)"?')
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})  # as the index spells them
@@ -110,20 +111,28 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(terms) or None
 
 
-def _article_filters(filters: Filters, alias: str = "a") -> tuple[str, dict[str, Any]]:
-    """SQL conditions (AND-ed, never empty) on an `articles` row and their parameters."""
-    day = f"substr(COALESCE({alias}.published, {alias}.crawled_at), 1, 10)"
-    clauses = ["1"]
+def _article_filters(filters: Filters, rowid: str) -> tuple[str, dict[str, Any]]:
+    """SQL conditions (AND-ed, never empty) on the rowid of an article, and their parameters.
+
+    Each filter is a set of rowids read from its own index (articles_site, alerts with
+    articles_story, articles_crawled), so a list in another order (the log's, the search
+    index's) checks membership instead of reading every article row it passes."""
+    day = "substr(COALESCE(published, crawled_at), 1, 10)"
+    sets = []
     if filters.site:
-        clauses.append(f"{alias}.site = :site")
+        sets.append("SELECT rowid FROM articles WHERE site = :site")
     if filters.rule:
-        clauses.append(f"{alias}.story_id IN (SELECT story_id FROM alerts WHERE rule = :rule)")
+        sets.append(
+            "SELECT a.rowid FROM alerts r JOIN articles a ON a.story_id = r.story_id "
+            "WHERE r.rule = :rule"
+        )
     if filters.start:
-        clauses.append(f"{day} >= :start")
+        sets.append(f"SELECT rowid FROM articles WHERE {day} >= :start")
     if filters.end:
-        clauses.append(f"{day} <= :end")
+        sets.append(f"SELECT rowid FROM articles WHERE {day} <= :end")
     if filters.since:
-        clauses.append(f"{alias}.crawled_at >= :since")
+        sets.append("SELECT rowid FROM articles WHERE crawled_at >= :since")
+    clauses = ["1", *(f"{rowid} IN ({sql})" for sql in sets)]
     params = {k: v for k, v in vars(filters).items() if v}
     return " AND ".join(clauses), params
 
@@ -215,22 +224,35 @@ class SearchHit:
     snippet: str  # likewise
 
 
+def _candidates(query: str, filters: Filters) -> tuple[str, dict[str, Any]]:
+    """SQL for the newest SEARCH_CANDIDATES articles matching an FTS5 `query` and the filters:
+    (rid, story_id, score). Ranking only these keeps a search on a word found in most articles
+    as fast as a rare one; the index returns them newest first without scoring the rest."""
+    where, params = _article_filters(filters, "a.rowid")
+    sql = (
+        "SELECT a.rowid AS rid, a.story_id, article_fts.rank AS score "
+        "FROM article_fts JOIN articles a ON a.rowid = article_fts.rowid "
+        f"WHERE article_fts MATCH :query AND {where} "
+        "ORDER BY article_fts.rowid DESC LIMIT :candidates"
+    )
+    return sql, {**params, "query": query, "candidates": SEARCH_CANDIDATES}
+
+
 def search(
     conn: sqlite3.Connection, text: str, filters: Filters, page: int, per_page: int
 ) -> Page[SearchHit]:
     """Stories whose title or body match `text`, best first (the index's rank: BM25 with
-    titles weighing 4 times the body, set by the store's migration)."""
+    titles weighing 4 times the body, set by the store's migration), among the newest
+    SEARCH_CANDIDATES matching articles."""
     query = fts_query(text)
     if query is None:
         return Page([], page, False)
-    where, params = _article_filters(filters)
+    candidates, params = _candidates(query, filters)
     best = conn.execute(
-        "WITH hits AS (SELECT a.rowid AS rid, a.story_id, article_fts.rank AS score "
-        "FROM article_fts JOIN articles a ON a.rowid = article_fts.rowid "
-        f"WHERE article_fts MATCH :query AND {where}) "
+        f"WITH hits AS ({candidates}) "
         "SELECT rid, story_id, min(score) AS score FROM hits GROUP BY story_id "
         "ORDER BY score, story_id LIMIT :limit OFFSET :offset",
-        {**params, "query": query, "limit": per_page + 1, "offset": (page - 1) * per_page},
+        {**params, "limit": per_page + 1, "offset": (page - 1) * per_page},
     ).fetchall()
     has_next = len(best) > per_page
     best = best[:per_page]
@@ -370,13 +392,13 @@ def article_records(
 ) -> RecordPage:
     """Stored revisions after `cursor`, in commit order (`article_log`), so polling with the
     returned cursor never misses nor repeats a record."""
-    where, params = _article_filters(filters)
+    where, params = _article_filters(filters, "l.article")
     query = fts_query(text) if text else None
     if text and query is None:
         return RecordPage([], cursor)
     match = (  # the index holds current texts: a search returns current revisions only
         "AND l.revision = a.revision "
-        "AND a.rowid IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :query)"
+        "AND l.article IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :query)"
     )
     conn.execute("BEGIN")  # one snapshot: the last seq read belongs to the same state
     try:
@@ -398,23 +420,23 @@ def article_records(
 def search_records(
     conn: sqlite3.Connection, text: str, filters: Filters, limit: int
 ) -> list[dict[str, Any]]:
-    """Current records matching `text`, best first (the terminal's `malinews articles --q`)."""
+    """Current records matching `text`, best first among the newest SEARCH_CANDIDATES (the
+    terminal's `malinews articles --q`)."""
     query = fts_query(text)
     if query is None:
         return []
-    where, params = _article_filters(filters)
+    candidates, params = _candidates(query, filters)
     rows = conn.execute(
-        "SELECT a.record FROM article_fts JOIN articles a ON a.rowid = article_fts.rowid "
-        f"WHERE article_fts MATCH :query AND {where} "
-        "ORDER BY article_fts.rank LIMIT :limit",
-        {**params, "query": query, "limit": limit},
+        f"WITH hits AS ({candidates}) SELECT a.record FROM hits "
+        "JOIN articles a ON a.rowid = hits.rid ORDER BY hits.score LIMIT :limit",
+        {**params, "limit": limit},
     )
     return [json.loads(r[0]) for r in rows]
 
 
 def latest_records(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[dict[str, Any]]:
     """Current records, most recently stored first."""
-    where, params = _article_filters(filters)
+    where, params = _article_filters(filters, "a.rowid")
     rows = conn.execute(
         f"SELECT a.record FROM articles a WHERE {where} ORDER BY a.crawled_at DESC LIMIT :limit",
         {**params, "limit": limit},
@@ -423,6 +445,16 @@ def latest_records(conn: sqlite3.Connection, filters: Filters, limit: int) -> li
 
 
 # -- feeds ---------------------------------------------------------------------------------------
+
+
+def feed_state(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Changes whenever a feed's content can: a stored revision (stories follow articles) or a
+    new alert (the rule filter)."""
+    row = conn.execute(
+        "SELECT (SELECT COALESCE(MAX(seq), 0) FROM article_log), "
+        "(SELECT COALESCE(MAX(id), 0) FROM alerts)"
+    ).fetchone()
+    return row[0], row[1]
 
 
 def feed_stories(
@@ -489,10 +521,16 @@ def rule_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def site_names(conn: sqlite3.Connection) -> list[str]:
+    """Sites crawled or stored; the stored ones found by hopping through articles_site, one
+    lookup per site instead of a scan of every article."""
     return [
         r[0]
         for r in conn.execute(
-            "SELECT site FROM crawls UNION SELECT DISTINCT site FROM articles ORDER BY 1"
+            "WITH RECURSIVE stored (site) AS (SELECT MIN(site) FROM articles UNION ALL "
+            "SELECT (SELECT MIN(site) FROM articles WHERE site > stored.site) FROM stored "
+            "WHERE stored.site IS NOT NULL) "
+            "SELECT site FROM stored WHERE site IS NOT NULL UNION SELECT site FROM crawls "
+            "ORDER BY 1"
         )
     ]
 
