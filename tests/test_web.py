@@ -439,6 +439,30 @@ def test_serve_refuses_with_one_line(served: Served, tmp_path: Path) -> None:
     assert "Traceback" not in taken.stderr + empty.stderr + unset.stderr
 
 
+def test_a_store_gone_while_serving_is_one_line_not_a_traceback(
+    served: Served, tmp_path: Path
+) -> None:
+    output = tmp_path / "out"
+    shutil.copytree(served.output, output)
+    config = tmp_path / "gone.toml"
+    config.write_text(
+        served.config.read_text(encoding="utf-8").replace('dir = "out"', f'dir = "{output}"'),
+        encoding="utf-8",
+    )
+    url, process = start_server(config)
+    try:
+        for name in ("malinews.sqlite3", "malinews.sqlite3-wal", "malinews.sqlite3-shm"):
+            (output / name).unlink(missing_ok=True)
+        gone = Served(url, output, config, process)
+        status, _, body = gone.get("/api/articles")
+        assert status == 503 and "no state store" in json.loads(body)["error"]
+        assert gone.get("/")[0] == 503
+    finally:
+        stop(process)
+    logged = process.stderr.read() if process.stderr else ""
+    assert "Traceback" not in logged and "no state store" in logged
+
+
 # -- the terminal twin -------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -39,6 +40,7 @@ from malinews.web.openapi import OPENAPI
 from malinews.web.queries import BadFilter, Filters
 
 HERE = Path(__file__).parent
+LOG = logging.getLogger("malinews.web")
 PER_PAGE = 20
 API_LIMIT, API_MAX_LIMIT = 100, 500
 FEED_CACHE = 32  # encoded feeds kept (per URL and store state)
@@ -113,8 +115,8 @@ def _environment() -> jinja2.Environment:
 
 
 def _etag_response(request: Request, body: bytes, media_type: str) -> Response:
-    """`body` with a strong ETag, or 304 when the client already holds it."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    """`body` with an ETag, or 304 when the client already holds it."""
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'  # weak: gzip changes the bytes
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     wanted = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
     if etag in wanted or "*" in wanted:
@@ -298,6 +300,10 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         return error(request, 404, "Introuvable", f"not found: {request.url.path}")
 
+    async def store_error(request: Request, exc: Exception) -> Response:
+        LOG.error("%s: %s", request.url.path, exc)
+        return error(request, 503, "Base indisponible", f"store unavailable: {exc}")
+
     def error(request: Request, status: int, title: str, detail: str) -> Response:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/feed"):
             return JSONResponse({"error": detail}, status_code=status)
@@ -327,7 +333,13 @@ def create_app(
     return Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={BadFilter: bad_filter, NotFound: not_found, 404: not_found},
+        exception_handlers={
+            BadFilter: bad_filter,
+            NotFound: not_found,
+            404: not_found,
+            sqlite3.Error: store_error,
+            queries.StoreMissing: store_error,
+        },
     )
 
 

@@ -47,6 +47,7 @@ _EN = {
     "jamais": "never",
     "Introuvable": "Not found",
     "Requête invalide": "Bad request",
+    "Base indisponible": "Store unavailable",
     "Recherche plein texte : mots, « phrase entre guillemets »": (
         'Full-text search: words, "a quoted phrase"'
     ),
