@@ -8,9 +8,11 @@ attribute and a javascript: URL in stored fields), and a revised one. The app ru
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -233,6 +235,30 @@ def test_search_page_ranks_stories_once_and_marks_matches(served: Served) -> Non
     assert body.decode().count('<li class="hit">') == 1
 
 
+def test_stories_page_one_row_per_story_with_filters(served: Served) -> None:
+    def rows(query: str) -> list[str]:
+        """The story rows of every page of the list."""
+        found, page = [], 1
+        while True:
+            status, _, body = served.get(f"/?page={page}&{query}")
+            assert status == 200
+            found += re.findall(r'<tr class="story">(.*?)</tr>', body.decode(), re.S)
+            if 'rel="next"' not in body.decode():
+                return found
+            page += 1
+
+    everything = rows("")
+    assert len(everything) > 20  # more than one page
+    stories = {r["story_id"] for r in served.json("/api/articles?limit=500")["records"]}
+    assert len(everything) == len(stories)  # copies and revisions collapsed
+    assert len(rows("rule=bamex")) == bamex_stories(served)
+    maliweb = rows("site=maliweb")
+    assert maliweb and all('<span class="tag site">maliweb</span>' in r for r in maliweb)
+    day = rows("start=2025-12-16&end=2025-12-16")
+    assert day and all('<td class="date">2025-12-16</td>' in r for r in day)
+    assert served.get("/?start=hier")[0] == 400
+
+
 def test_user_text_never_reaches_fts5_as_syntax() -> None:
     assert fts_query('NEAR(a b) OR "x* AND') == '"x AND" AND "NEAR a" AND "b" AND "OR"'
     assert fts_query("l'Africa-Corps") == '"l Africa Corps"'
@@ -408,7 +434,7 @@ def test_token_guards_api_and_pages_but_not_the_probe(served: Served, tmp_path: 
         assert guarded.get("/api/articles", {"Authorization": "Bearer s3cret-token"})[0] == 200
         status, headers, _ = guarded.get("/sites")
         assert status == 401 and headers["WWW-Authenticate"].startswith("Basic")
-        basic = "Basic " + __import__("base64").b64encode(b"any:s3cret-token").decode()
+        basic = "Basic " + base64.b64encode(b"any:s3cret-token").decode()
         assert guarded.get("/sites", {"Authorization": basic})[0] == 200
         assert guarded.get("/healthz")[0] == 200
     finally:
