@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import shutil
 import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -135,16 +135,30 @@ def index_bytes(store: Store) -> int:
     ).fetchone()[0]
 
 
-def serve(output: Path) -> tuple[str, uvicorn.Server, threading.Thread]:
+def _serve(output: Path, sock: socket.socket) -> None:
+    uvicorn.Server(uvicorn.Config(create_app(output), log_level="warning")).run(sockets=[sock])
+
+
+def serve(output: Path) -> tuple[str, multiprocessing.Process]:
+    """The app on a loopback port, in a child process so the timing client does not share its
+    interpreter lock."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
-    server = uvicorn.Server(uvicorn.Config(create_app(output), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    child = multiprocessing.get_context("fork").Process(target=_serve, args=(output, sock))
+    child.start()
+    sock.close()
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=5).read()
+            return url, child
+        except OSError:
+            if time.monotonic() > deadline:
+                child.terminate()
+                raise
+            time.sleep(0.1)
 
 
 def timed(url: str, paths: list[str]) -> dict[str, float]:
@@ -204,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
-        url, server, thread = serve(work)
+        url, child = serve(work)
         try:
             rng = random.Random(5)
             figures["endpoints"] = {
@@ -212,8 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                 for name, paths in endpoints(rng, args.articles).items()
             }
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+            child.terminate()
+            child.join(timeout=10)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -16,7 +16,7 @@ import threading
 from base64 import b64decode
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from malinews.pipelines.store import DB_NAME
 from malinews.web import charts, queries
 from malinews.web.feeds import atom_feed, json_feed
 from malinews.web.i18n import LANGUAGES, translator
@@ -168,10 +169,22 @@ def create_app(
     crawl; without them, the sites found in the store are."""
     env = _environment()
 
+    local = threading.local()  # one connection per worker thread, kept: its page cache too
+
     @contextmanager
     def store() -> Iterator[sqlite3.Connection]:
-        with closing(queries.connect(output_dir)) as conn:
+        conn = getattr(local, "conn", None)
+        if conn is None or not (output_dir / DB_NAME).exists():
+            if conn is not None:
+                conn.close()
+            local.conn = None
+            conn = local.conn = queries.connect(output_dir)
+        try:
             yield conn
+        except sqlite3.Error:
+            local.conn = None
+            conn.close()
+            raise
 
     def page(request: Request, template: str, **context: Any) -> Response:
         lang = request.query_params.get("lang") or request.cookies.get("lang") or "fr"
