@@ -1,7 +1,8 @@
 """The web app and HTTP API (Starlette, Jinja2 pages rendered on the server), read-only.
 
-Every request opens its own read-only connection to the store. Pages and API share the
-queries of `malinews.web.queries`; nothing here writes.
+Each worker thread keeps one read-only connection to the store (a new read transaction per
+query sees the latest commits). Pages and API share the queries of `malinews.web.queries`;
+nothing here writes.
 """
 
 from __future__ import annotations
