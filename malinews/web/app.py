@@ -280,7 +280,9 @@ def create_app(
             result = queries.article_records(
                 conn, request.query_params.get("q"), filters, cursor, limit
             )
-        return _json(request, {"records": result.records, "next_cursor": str(result.next_cursor)})
+        records = ",".join(result.lines)  # stored JSON, not decoded and encoded again
+        body = f'{{"records": [{records}], "next_cursor": "{result.next_cursor}"}}'
+        return _etag_response(request, body.encode("utf-8"), "application/json")
 
     def api_story(request: Request) -> Response:
         with store() as conn:

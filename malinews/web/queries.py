@@ -391,8 +391,12 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
 class RecordPage:
     """Records as in articles.jsonl, and the cursor to ask for the ones stored after them."""
 
-    records: list[dict[str, Any]]
+    lines: list[str]  # each record's JSON as stored (the API sends it without re-encoding)
     next_cursor: int
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.lines]
 
 
 def article_records(
@@ -422,7 +426,7 @@ def article_records(
     finally:
         conn.execute("COMMIT")
     next_cursor = rows[-1]["seq"] if len(rows) == limit else max(last, cursor)
-    return RecordPage([json.loads(r["record"]) for r in rows], next_cursor)
+    return RecordPage([r["record"] for r in rows], next_cursor)
 
 
 def search_records(
