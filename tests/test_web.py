@@ -452,6 +452,9 @@ def test_serve_refuses_with_one_line(served: Served, tmp_path: Path) -> None:
     assert taken.stderr.strip().splitlines() == [
         f"malinews: error: 127.0.0.1:{port}: cannot listen: port already in use"
     ]
+    bad_port = run_cli("serve", "--config", str(served.config), "--port", "99999")
+    assert bad_port.returncode == 2
+    assert bad_port.stderr == "malinews: error: --port: expected 1-65535, got 99999\n"
     empty = run_cli("serve", "--config", str(served.config), "--output", str(tmp_path / "none"))
     assert empty.returncode == 2 and len(empty.stderr.strip().splitlines()) == 1
     assert "no state store" in empty.stderr

@@ -29,6 +29,8 @@ def api_token(config: Config) -> str | None:
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket, or one clear line when the address is taken or unusable."""
+    if not 0 < port < 65536:
+        raise ServeError(f"--port: expected 1-65535, got {port}")
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         sock = socket.socket(family, socket.SOCK_STREAM)
