@@ -257,6 +257,8 @@ def cmd_articles(args: argparse.Namespace) -> int:
     from malinews.web import queries
 
     config = load_config(args.config, args.output)
+    if args.limit < 1:
+        raise UserError(f"--limit: must be at least 1, got {args.limit}")
     try:
         filters = queries.Filters(
             site=args.site,
