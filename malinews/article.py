@@ -8,7 +8,7 @@ never exported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -80,6 +80,13 @@ class Article:
     band_keys: list[int] = field(default_factory=list)  # LSH keys of the body
     urls: set[str] = field(default_factory=set)  # canonical forms of url and canonical_url
     hits: list[Hit] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, url: str, site: str, title: str, **fields: Any) -> Article:
+        """An article made from its fields rather than read from a page (the bench's and the
+        tests' synthetic articles); unknown field names raise TypeError."""
+        bare = cls(url, url, site, title, [], [], [], None, None, "generic")
+        return replace(bare, **fields)
 
     def record(self) -> dict[str, Any]:
         """The public record (the schema of articles.jsonl, README "Output")."""

@@ -235,6 +235,52 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from malinews.web.server import ServeError, serve
+
+    config = load_config(args.config, args.output)
+    try:
+        serve(config, args.host, args.port)
+    except ServeError as exc:
+        raise UserError(str(exc)) from None
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    from malinews.web import queries
+
+    config = load_config(args.config, args.output)
+    if args.limit < 1:
+        raise UserError(f"--limit: must be at least 1, got {args.limit}")
+    try:
+        filters = queries.Filters(
+            site=args.site,
+            rule=args.rule,
+            since=queries.parse_since(args.since) if args.since else None,
+        )
+        conn = queries.connect(config.output_dir)
+    except (queries.BadFilter, queries.StoreMissing) as exc:
+        raise UserError(str(exc)) from None
+    try:
+        if args.q:
+            records = queries.search_records(conn, args.q, filters, args.limit)
+        else:
+            records = queries.latest_records(conn, filters, args.limit)
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+        return 0
+    for record in records:
+        day = (record.get("published") or record["crawled_at"])[:10]
+        hits = ", ".join(record.get("keyword_hits") or [])
+        print(f"{day}  {record['site']:<12} {record['title']}" + (f"  [{hits}]" if hits else ""))
+        print(f"            {record['url']}")
+    if not records:
+        print("no articles")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "crawl": (cmd_crawl, "crawl the configured sites once, then print a summary"),
     "demo": (cmd_demo, "offline demo: crawl bundled sample sites served on 127.0.0.1"),
@@ -244,6 +290,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "alerts": (cmd_alerts, "list recent alerts from the state store"),
     "status": (cmd_status, "per site: last crawl, its figures, last new article"),
     "sites": (cmd_sites, "list the site profiles and what each reads (feed, listing, sitemap)"),
+    "serve": (cmd_serve, "web app and HTTP API on the state store (read-only)"),
+    "articles": (cmd_articles, "list or search stored articles (the web app's search)"),
 }
 
 
@@ -256,14 +304,31 @@ def build_parser() -> argparse.ArgumentParser:
         name: sub.add_parser(name, help=text, description=text)
         for name, (_, text) in COMMANDS.items()
     }
-    for name in ("crawl", "export", "extract", "run", "alerts", "status", "sites"):
+    for name in (
+        "crawl",
+        "export",
+        "extract",
+        "run",
+        "alerts",
+        "status",
+        "sites",
+        "serve",
+        "articles",
+    ):
         parsers[name].add_argument(
             "--config", default=DEFAULT_CONFIG, help=f"config file (default: {DEFAULT_CONFIG})"
         )
-    for name in ("crawl", "export", "run", "alerts", "status"):
+    for name in ("crawl", "export", "run", "alerts", "status", "serve", "articles"):
         parsers[name].add_argument("--output", help="output folder (default: [output] dir)")
-    for name in ("crawl", "alerts"):
+    for name in ("crawl", "alerts", "articles"):
         parsers[name].add_argument("--json", action="store_true", help="print JSON")
+    parsers["serve"].add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    parsers["serve"].add_argument("--port", type=int, default=8080, help="default: 8080")
+    parsers["articles"].add_argument("--q", help='full-text search: words, "a phrase"')
+    parsers["articles"].add_argument("--site", help="only this site")
+    parsers["articles"].add_argument("--rule", help="only stories that hit this rule")
+    parsers["articles"].add_argument("--since", help="stored this recently (24h) or since a date")
+    parsers["articles"].add_argument("--limit", type=int, default=20, help="at most this many")
     parsers["alerts"].add_argument("--rule", help="only this rule")
     parsers["alerts"].add_argument("--since", help="only alerts this recent, e.g. 24h")
     parsers["alerts"].add_argument("--limit", type=int, default=50, help="at most this many")

@@ -176,17 +176,10 @@ def test_earliest_published_of_a_story_compares_instants_not_text(tmp_path: Path
             [("bamako", "2020-02-13T23:00:00+00:00"), ("tokyo", "2020-02-14T07:00:00+09:00")]
         ):
             url = f"https://{site}.example/a"
-            item = Article(
-                url=url,
-                canonical_url=url,
-                site=site,
-                title="Le budget adopté",
-                paragraphs=[],
-                date_candidates=[],
-                modified_candidates=[],
-                author_hint=None,
-                source_hint=None,
-                extraction="generic",
+            item = Article.of(
+                url,
+                site,
+                "Le budget adopté",
                 fetched_at="2020-02-15T00:00:00+00:00",
                 published=published,
                 id=f"a{number}",

@@ -20,6 +20,16 @@ from malinews.scheduler import outbox
 DB_NAME = "malinews.sqlite3"
 LEARN_MIN_ARTICLES = 3  # a line seen in this many articles of a site is boilerplate
 
+
+def _indexed(row: str) -> str:
+    """SQL for the title and text of an `articles` row as the search index holds them."""
+    return ", ".join(
+        f"replace(replace(replace(replace(json_extract({row}.record, '$.{name}'), "
+        "'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'Æ', 'AE')"
+        for name in ("title", "text")
+    )
+
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: initial schema
     """
@@ -118,6 +128,45 @@ MIGRATIONS: tuple[str, ...] = (
         problems TEXT NOT NULL
     );
     CREATE INDEX site_health_site ON site_health(site, id);
+    """,
+    # 3: full-text search and a change log for the web app (malinews/web/queries.py). Triggers
+    # keep both current in the writer's own transaction; unicode61 folds case and accents and
+    # splits on apostrophes and dashes, like the keyword matcher ("l'Africa-Corps"), and the
+    # indexed text spells œ/æ as oe/ae like it (same tokens, so highlights fall on the original).
+    f"""
+    CREATE VIEW article_text (rowid, title, text) AS
+        SELECT rowid, json_extract(record, '$.title'), json_extract(record, '$.text')
+        FROM articles;
+    CREATE VIRTUAL TABLE article_fts USING fts5 (
+        title, text, content='article_text', content_rowid='rowid',
+        tokenize="unicode61 remove_diacritics 2"
+    );
+    INSERT INTO article_fts (article_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)');  -- titles x4
+    CREATE TABLE article_log (  -- one row per stored revision, in commit order: API cursors
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        article INTEGER NOT NULL,  -- rowid of the article
+        revision INTEGER NOT NULL
+    );
+    CREATE TRIGGER article_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO article_fts (rowid, title, text) VALUES (new.rowid, {_indexed("new")});
+        INSERT INTO article_log (article, revision) VALUES (new.rowid, new.revision);
+    END;
+    CREATE TRIGGER article_fts_update AFTER UPDATE OF record ON articles BEGIN
+        INSERT INTO article_fts (article_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, {_indexed("old")});
+        INSERT INTO article_fts (rowid, title, text) VALUES (new.rowid, {_indexed("new")});
+        INSERT INTO article_log (article, revision) VALUES (new.rowid, new.revision);
+    END;
+    INSERT INTO article_fts (rowid, title, text) SELECT rowid, {_indexed("articles")} FROM articles;
+    INSERT INTO article_log (article, revision)
+        SELECT article, revision FROM (
+            SELECT a.rowid AS article, r.revision, json_extract(r.record, '$.crawled_at') AS at
+            FROM revisions r JOIN articles a ON a.id = r.id
+            UNION ALL SELECT rowid, revision, crawled_at FROM articles
+        ) ORDER BY at, article, revision;
+    CREATE INDEX articles_crawled ON articles(crawled_at);
+    CREATE INDEX stories_date ON stories(COALESCE(earliest_published, first_seen));
+    CREATE INDEX alerts_story ON alerts(story_id);
     """,
 )
 

@@ -56,6 +56,7 @@ class Config:
     alerts: tuple[AlertRule, ...] = ()
     channels: Mapping[str, Any] = field(default_factory=dict)
     ops_channels: tuple[str, ...] = ()  # where operator alerts go, besides ops.jsonl
+    token_env: str | None = None  # [serve]: the variable holding the web app's bearer token
 
     def site(self, name: str) -> SiteProfile:
         for site in self.sites:
@@ -277,7 +278,7 @@ def parse_config(
 ) -> Config:
     """Validate an already-parsed TOML document."""
     check = _Checker(str(path))
-    check.table(data, "", ("output", "crawl", "sites", "alerts", "channels", "ops"))
+    check.table(data, "", ("output", "crawl", "sites", "alerts", "channels", "ops", "serve"))
     output = check.get(data, "output", "output", dict, {}) if "output" in data else {}
     check.table(output, "output", ("dir",))
     out_dir = Path(output_dir or check.get(output, "output", "dir", str, "output"))
@@ -328,4 +329,9 @@ def parse_config(
             if channel != "jsonl" and channel not in channels:
                 raise check.fail(f"alerts[{i}].channels", f"unknown channel {channel!r}")
         rules.append(rule)
-    return Config(path, out_dir, crawl, tuple(sites), tuple(rules), channels, ops_channels)
+    serve = check.get(data, "serve", "serve", dict, {})
+    check.table(serve, "serve", ("token_env",))
+    token_env = check.get(serve, "serve", "token_env", str, None)
+    return Config(
+        path, out_dir, crawl, tuple(sites), tuple(rules), channels, ops_channels, token_env
+    )
