@@ -20,6 +20,9 @@ from bench.textgen import Article as TextArticle
 from bench.textgen import Writer
 from malinews.article import Article
 from malinews.core.urls import article_id
+from malinews.extraction.discovery import feed_entries
+from malinews.extraction.extract import extract_article
+from malinews.extraction.html import decode_html
 from malinews.pipelines.boilerplate import boilerplate_item
 from malinews.pipelines.chain import STAGES
 from malinews.pipelines.clean import clean_item
@@ -27,9 +30,6 @@ from malinews.pipelines.dates import date_item
 from malinews.pipelines.dedupe import content_hash, dedupe_item
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher, keywords_item
 from malinews.pipelines.store import Store
-from malinews.scrapers.discovery import feed_entries
-from malinews.scrapers.extract import extract_article
-from malinews.scrapers.html import decode_html
 
 
 class Clock:

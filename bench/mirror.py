@@ -21,10 +21,10 @@ import lxml.html
 from lxml import etree
 
 from bench.textgen import Article, Writer
+from malinews.extraction.extract import extract_article
 from malinews.pipelines.boilerplate import boilerplate_item
 from malinews.pipelines.clean import clean_item, normalize_text
 from malinews.scheduler.demo import DEMO_SITES_DIR, SiteServer, site_origin
-from malinews.scrapers.extract import extract_article
 from malinews.sites import BUILTIN
 from malinews.sites.profile import SiteProfile
 

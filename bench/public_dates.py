@@ -36,10 +36,10 @@ from urllib.parse import urlsplit
 import htmldate
 import trafilatura
 
+from malinews.extraction.extract import date_evidence, page_language
+from malinews.extraction.html import decode_html, parse_html
 from malinews.pipelines.chain import extract_page
 from malinews.pipelines.dates import resolve_date
-from malinews.scrapers.extract import date_evidence, page_language
-from malinews.scrapers.html import decode_html, parse_html
 from malinews.sites import generic_profile
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,10 +9,7 @@ never exported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from malinews.pipelines.keywords import Hit
+from typing import Any
 
 SCHEMA_VERSION = 1
 RECORD_FIELDS = (
@@ -36,6 +33,18 @@ RECORD_FIELDS = (
     "crawled_at",
 )
 
+
+@dataclass(frozen=True)
+class Hit:
+    """The first occurrence of a rule's keyword in an article."""
+
+    rule: str
+    severity: str
+    keyword: str  # the variant as written in the rule
+    matched: str  # the text as it appears in the article
+    snippet: str  # the sentence around the hit, hit highlighted as **...**
+
+
 DateEvidence = list[list[str]]  # [[source, raw text]...], in order of trust
 
 
@@ -43,7 +52,7 @@ DateEvidence = list[list[str]]  # [[source, raw text]...], in order of trust
 class Article:
     """One article page and what the stages made of it."""
 
-    # extraction (scrapers/extract.py)
+    # extraction (extraction/extract.py)
     url: str  # URL fetched
     canonical_url: str  # rel=canonical / og:url on the same site, else `url`
     site: str  # site name from the config

@@ -182,9 +182,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from malinews.extraction.extract import extract_article
+    from malinews.extraction.html import decode_html
     from malinews.pipelines.chain import extract_page, profile_for
-    from malinews.scrapers.extract import extract_article
-    from malinews.scrapers.html import decode_html
 
     if args.path == "-":
         body = sys.stdin.buffer.read()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from malinews.scrapers.blocks import block_reason
-from malinews.scrapers.html import decode_html
+from malinews.extraction.blocks import block_reason
+from malinews.extraction.html import decode_html
 
 DEMO_SITES = Path(__file__).resolve().parents[1] / "malinews" / "scrapers" / "demo_sites"
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from malinews.extraction.html import decode_html
 from malinews.pipelines.chain import extract_page
-from malinews.scrapers.html import decode_html
 from malinews.sites import generic_profile
 
 URL = "https://www.exemple-mali.net/2025/11/12/kidal-reprise-des-cours-dans-les-ecoles/"

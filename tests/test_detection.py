@@ -5,7 +5,7 @@ listing) are checked in tests/test_trial.py and the gold set."""
 
 from __future__ import annotations
 
-from malinews.scrapers.extract import extract_article
+from malinews.extraction.extract import extract_article
 from malinews.sites import generic_profile
 
 PROFILE = generic_profile("segouinfos", ("https://segouinfos.org/",))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from malinews.scrapers.extract import extract_article
-from malinews.scrapers.html import decode_html
+from malinews.extraction.extract import extract_article
+from malinews.extraction.html import decode_html
 from malinews.sites import BUILTIN, generic_profile
 
 PARAS = [

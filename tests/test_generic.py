@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from malinews.scrapers.extract import extract_article
+from malinews.extraction.extract import extract_article
 from malinews.sites import generic_profile
 
 URL = "https://www.exemple-mali.net/2025/11/12/campagne-agricole-lancee-a-segou/"

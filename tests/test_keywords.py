@@ -7,7 +7,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from malinews.pipelines.keywords import AlertRule, Hit, KeywordMatcher, RuleError, fold
+from malinews.article import Hit
+from malinews.pipelines.keywords import AlertRule, KeywordMatcher, RuleError, fold
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 

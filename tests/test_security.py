@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.measures import BACKTRACKING_TEXT, REGEX_LIKE_RULE, entity_bomb_feed
+from malinews.extraction.discovery import feed_entries
 from malinews.pipelines.export import feed_item, sanitize_html
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher
-from malinews.scrapers.discovery import feed_entries
 from tests import faultserver as fs
 from tests.conftest import run_cli
 

@@ -14,10 +14,10 @@ import lxml.html
 import pytest
 
 from malinews.core.text import fold
+from malinews.extraction.extract import extract_article
+from malinews.extraction.html import select
 from malinews.pipelines.boilerplate import strip_boilerplate
 from malinews.pipelines.chain import extract_page
-from malinews.scrapers.extract import extract_article
-from malinews.scrapers.html import select
 from malinews.sites import BUILTIN, HOST_ALIASES, checked
 from tests.conftest import run_cli
 

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from malinews.article import Article
 from malinews.core.urls import article_id
+from malinews.extraction.extract import extract_article
+from malinews.extraction.html import decode_html
 from malinews.pipelines.boilerplate import BoilerplatePipeline, boilerplate_item
 from malinews.pipelines.clean import CleanPipeline, clean_item
 from malinews.pipelines.dates import DatePipeline, date_item
@@ -24,8 +26,6 @@ from malinews.pipelines.export import ExportPipeline
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher, KeywordsPipeline, keywords_item
 from malinews.pipelines.stage import Stage
 from malinews.pipelines.store import StorePipeline
-from malinews.scrapers.extract import extract_article
-from malinews.scrapers.html import decode_html
 from malinews.sites import generic_profile
 from malinews.sites.profile import SiteProfile
 

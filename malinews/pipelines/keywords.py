@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from malinews.article import Article
+from malinews.article import Article, Hit
 from malinews.core.text import APOSTROPHES, DASHES, fold
 from malinews.pipelines.stage import Stage
 
@@ -141,17 +141,6 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "severity": _parse_severity,
     "channels": _parse_strings,
 }
-
-
-@dataclass(frozen=True)
-class Hit:
-    """The first occurrence of a rule's keyword in an article."""
-
-    rule: str
-    severity: str
-    keyword: str  # the variant as written in the rule
-    matched: str  # the text as it appears in the article
-    snippet: str  # the sentence around the hit, hit highlighted as **...**
 
 
 _KEYWORD, _ALL, _EXCLUDE = "keywords", "all", "exclude"

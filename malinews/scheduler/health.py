@@ -47,7 +47,7 @@ class SiteHealth:
     pages: int  # responses received, any status
     http_errors: dict[str, int]  # status code -> responses with that status (400 and above)
     errors: int  # requests that failed for good (HTTP error or no response)
-    blocked: int  # block pages detected (scrapers/blocks.py)
+    blocked: int  # block pages detected (extraction/blocks.py)
     challenges: int  # of which challenge pages
     new: int  # new articles stored
     extracted: int  # articles extracted from pages (new, known or duplicate)

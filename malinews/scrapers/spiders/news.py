@@ -17,13 +17,13 @@ from twisted.python.failure import Failure
 
 from malinews.article import Article
 from malinews.core.urls import canonical_url
+from malinews.extraction import discovery
+from malinews.extraction.blocks import block_reason
+from malinews.extraction.extract import extract_article
+from malinews.extraction.html import decode_html, parse_html
 from malinews.pipelines.dates import parse_date
 from malinews.pipelines.store import Store
-from malinews.scrapers import discovery
-from malinews.scrapers.blocks import block_reason
 from malinews.scrapers.config import Config, load_config
-from malinews.scrapers.extract import extract_article
-from malinews.scrapers.html import decode_html, parse_html
 from malinews.sites.profile import SiteProfile
 
 STAT = "malinews/"

@@ -10,7 +10,7 @@ import lxml.html
 from lxml import etree
 
 from malinews.core.urls import same_site
-from malinews.scrapers.html import select, squash
+from malinews.extraction.html import select, squash
 from malinews.sites.profile import SiteProfile
 
 NOT_ARTICLE_PATH_RE = re.compile(

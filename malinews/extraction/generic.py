@@ -25,7 +25,7 @@ from itertools import takewhile
 
 import lxml.html
 
-from malinews.scrapers.html import squash
+from malinews.extraction.html import squash
 
 WORD_RE = re.compile(r"\w+")
 # The own container wins only when it holds nearly all of trafilatura's words ...

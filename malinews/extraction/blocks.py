@@ -15,7 +15,7 @@ import html as html_lib
 import re
 
 from malinews.core.text import fold
-from malinews.scrapers.html import block_lines, parse_html, squash
+from malinews.extraction.html import block_lines, parse_html, squash
 
 SCAN_CHARS = 5_000  # markup read from the start of the page (title, head, top of the body)
 THIN_TEXT_CHARS = 600  # visible text below this: a bare notice (block pages: 150-400), not content

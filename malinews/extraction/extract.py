@@ -21,9 +21,9 @@ import lxml.html
 from malinews.article import Article
 from malinews.core.text import fold
 from malinews.core.urls import date_in_path, same_site
-from malinews.scrapers.discovery import NOT_ARTICLE_PATH_RE
-from malinews.scrapers.generic import Candidate, choose_body, trafilatura_lines
-from malinews.scrapers.html import BLOCK_TAGS, block_lines, parse_html, select, squash
+from malinews.extraction.discovery import NOT_ARTICLE_PATH_RE
+from malinews.extraction.generic import Candidate, choose_body, trafilatura_lines
+from malinews.extraction.html import BLOCK_TAGS, block_lines, parse_html, select, squash
 from malinews.sites.profile import SiteProfile
 
 ARTICLE_TYPES = {
@@ -329,7 +329,7 @@ def _body(
     root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
 ) -> tuple[list[str], str]:
     """Body lines and which layer gave them: the profile's container when it holds a body,
-    else the best of the generic candidates (see `scrapers.generic`)."""
+    else the best of the generic candidates (see `extraction.generic`)."""
     container = _profile_container(root, profile)
     if container is not None:
         _strip_chrome(container, profile)
