@@ -159,7 +159,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     output = Path(args.output)
     _writable(output)
-    servers = demo_servers(first_port=DEMO_PORT)
+    if not 1024 <= args.port <= 65000:
+        raise UserError(f"--port {args.port}: choose a port from 1024 to 65000")
+    servers = demo_servers(first_port=args.port)
     with ExitStack() as stack:
         for server in servers.values():
             stack.enter_context(server)
@@ -335,6 +337,12 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["demo"].add_argument("--output", default="output", help="output folder")
     parsers["demo"].add_argument(
         "--run", action="store_true", help="keep monitoring the sample sites (malinews run)"
+    )
+    parsers["demo"].add_argument(
+        "--port",
+        type=int,
+        default=DEMO_PORT,
+        help=f"first port of the sample sites on 127.0.0.1 (default {DEMO_PORT})",
     )
     for name in ("crawl", "demo"):
         parsers[name].add_argument(

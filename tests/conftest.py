@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +20,9 @@ from malinews.scheduler.demo import DEMO_SITES_DIR, SiteServer, demo_servers
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seeds"
+# The demo's first port, one range per test process (below the ephemeral ports): two suites,
+# or two workers of one suite, never serve the sample sites on the same ports.
+DEMO_PORT = 10000 + os.getpid() % 2000 * 10
 
 
 def run_cli(

@@ -123,3 +123,9 @@ def test_a_demo_output_folder_that_cannot_be_written(
     (tmp_path / "bloc").write_text("un fichier, pas un dossier", encoding="utf-8")
     result = run_main(capsys, "demo", "--output", str(tmp_path / "bloc" / "sortie"))
     assert_one_clear_line(*result, "bloc/sortie", "output folder not writable")
+
+
+def test_a_demo_port_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_main(capsys, "demo", "--output", str(tmp_path / "out"), "--port", "80")
+    assert_one_clear_line(*result, "--port 80", "1024 to 65000")
+    assert not (tmp_path / "out" / "malinews.sqlite3").exists()

@@ -12,7 +12,7 @@ import pytest
 
 from malinews.scheduler.demo import DEMO_SITES_DIR
 from malinews.sites import BUILTIN
-from tests.conftest import REPO, SEEDS, read_jsonl, run_cli, run_main, write_config
+from tests.conftest import DEMO_PORT, REPO, SEEDS, read_jsonl, run_cli, run_main, write_config
 
 # path -> (title, author, source, published); from EXPECTED.md
 EXPECTED = {
@@ -153,7 +153,7 @@ def path_of(url: str) -> str:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One run of `malinews demo` (the README's first command) into a temporary folder."""
     out = tmp_path_factory.mktemp("demo")
-    result = run_cli("demo", "--output", str(out))
+    result = run_cli("demo", "--output", str(out), "--port", str(DEMO_PORT))
     assert result.returncode == 0, result.stderr
     return {
         "out": out,
@@ -382,7 +382,7 @@ def test_alerts_status_and_sites_commands_read_the_store(
 
 def test_running_the_demo_again_finds_nothing_new(demo: dict[str, Any]) -> None:
     before = (demo["out"] / "articles.jsonl").read_text(encoding="utf-8")
-    again = run_cli("demo", "--output", str(demo["out"]))
+    again = run_cli("demo", "--output", str(demo["out"]), "--port", str(DEMO_PORT))
     assert again.returncode == 0, again.stderr
     total = next(line for line in again.stdout.splitlines() if line.startswith("total"))
     assert total.split()[2] == "0"  # no new article
