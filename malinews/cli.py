@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
@@ -47,9 +49,8 @@ def _writable(folder: Path) -> None:
     """Create the output folder if needed; one clear line when it cannot be written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass  # a name of its own: commands started together each probe their own file
     except OSError as exc:
         raise UserError(f"{folder}: output folder not writable: {exc.strerror}") from None
 
@@ -224,21 +225,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from malinews.pipelines.export import ARTICLES, export_pending, write_feed
+    from malinews.pipelines.export import ARTICLES, export_pending, rebuild, write_feed
     from malinews.pipelines.store import Store
 
     config = _config(args)
     store = Store(config.output_dir)
+    articles = config.output_dir / ARTICLES
     try:
         if args.rebuild:
-            (config.output_dir / ARTICLES).unlink(missing_ok=True)
-            with store.transaction():
-                store.conn.execute("UPDATE articles SET exported_revision = 0")
-        count = export_pending(store, config.output_dir, after_crash=True)
+            done = f"{rebuild(store, config.output_dir)} article records written to {articles}"
+        else:
+            count = export_pending(store, config.output_dir)
+            done = f"{count} article records appended to {articles}"
         feed = write_feed(store, config.output_dir)
+    except sqlite3.Error as exc:
+        raise store.error(exc) from None
     finally:
         store.close()
-    print(f"{count} article records appended to {config.output_dir / ARTICLES}; wrote {feed}")
+    print(f"{done}; wrote {feed}")
     return 0
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from malinews.pipelines import neardup
 from malinews.pipelines.record import make_record
-from malinews.pipelines.stage import Stage
+from malinews.pipelines.stage import OutputError, Stage
 from malinews.scheduler import outbox
 
 DB_NAME = "malinews.sqlite3"
@@ -91,7 +91,32 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX site_health_site ON site_health(site, id);
     """,
+    # 3: where each export file ended after its last committed append (pipelines/export.py)
+    """
+    CREATE TABLE export_files (
+        name TEXT PRIMARY KEY,
+        inode INTEGER NOT NULL,
+        size INTEGER NOT NULL
+    );
+    """,
 )
+EXPORTS = ("articles.jsonl", "alerts.jsonl")  # a store missing beside these was lost, not new
+
+
+class StoreError(OutputError):
+    """The state store cannot be used as it is (damaged, emptied, busy); says what to do."""
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script, one by one (so a migration runs in our transaction:
+    `executescript` would commit it first)."""
+    statement = ""
+    for part in script.split(";"):
+        statement += part + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement
+            statement = ""
 
 
 class Store:
@@ -100,27 +125,59 @@ class Store:
     def __init__(self, output_dir: Path) -> None:
         output_dir.mkdir(parents=True, exist_ok=True)
         self.path = output_dir / DB_NAME
-        fresh = not self.path.exists()
-        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        fresh = not self.path.exists() or self.path.stat().st_size == 0
         if fresh:
-            os.chmod(self.path, 0o600)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+            self._refuse_lost(output_dir)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            if fresh:
+                os.chmod(self.path, 0o600)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+            self.conn.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self.error(exc) from None
+
+    def _refuse_lost(self, output_dir: Path) -> None:
+        """A new store beside exports of an old one would alert on every article again."""
+        for name in EXPORTS:
+            export = output_dir / name
+            if export.exists() and export.stat().st_size:
+                raise StoreError(
+                    f"{self.path}: the state store is missing or empty but {name} holds records: "
+                    "restore the store from a backup, or move the output files away to start "
+                    "afresh (a new store would alert on every article again)"
+                )
+
+    def error(self, exc: sqlite3.Error) -> StoreError:
+        """One line for a store error, saying what to do."""
+        kind = getattr(exc, "sqlite_errorname", "")
+        if kind in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            return StoreError(
+                f"{self.path}: the state store is damaged ({exc}): restore it from a backup, "
+                "or move the output files away to start afresh"
+            )
+        if kind.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(
+                f"{self.path}: the state store is busy (another malinews process holds it "
+                "too long): try again later"
+            )
+        return StoreError(f"{self.path}: cannot use the state store: {exc}")
 
     def _migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            try:
-                self.conn.executescript(
-                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;"
-                )
-            except sqlite3.Error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
+        """Bring the schema up to date; the version is read under the write lock, so two
+        processes creating one store at once do not both run the first migration."""
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+            return
+        with self.transaction():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _statements(script):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
 
     def close(self) -> None:
         self.conn.close()
@@ -303,13 +360,24 @@ class Store:
 
     def unexported(self) -> list[dict[str, Any]]:
         """Article revisions not yet appended to articles.jsonl, in crawl order."""
+        return self._revisions("> a.exported_revision")
+
+    def exported(self) -> list[dict[str, Any]]:
+        """Article revisions already appended to articles.jsonl, in crawl order."""
+        return self._revisions("<= a.exported_revision")
+
+    def all_revisions(self) -> list[dict[str, Any]]:
+        """Every article revision, in crawl order."""
+        return self._revisions("> 0")
+
+    def _revisions(self, condition: str) -> list[dict[str, Any]]:
+        """Records of the revisions whose number meets `condition`, current and superseded."""
         rows = self.conn.execute(
             "SELECT a.crawled_at, r.id, r.revision, r.record FROM articles a JOIN revisions r "
-            "ON r.id = a.id AND r.revision > a.exported_revision "
-            "WHERE a.exported_revision < a.revision "
+            f"ON r.id = a.id WHERE r.revision {condition} "
             "UNION ALL "
-            "SELECT crawled_at, id, revision, record FROM articles "
-            "WHERE exported_revision < revision "
+            "SELECT a.crawled_at, a.id, a.revision, a.record FROM articles a "
+            f"WHERE a.revision {condition} "
             "ORDER BY 1, 2, 3"
         )
         return [json.loads(r[3]) for r in rows]
@@ -318,6 +386,19 @@ class Store:
         self.conn.executemany(
             "UPDATE articles SET exported_revision=MAX(exported_revision, ?) WHERE id=?",
             [(r["revision"], r["id"]) for r in records],
+        )
+
+    def export_end(self, name: str) -> tuple[int, int] | None:
+        """(inode, size) of export file `name` after its last committed append."""
+        row = self.conn.execute(
+            "SELECT inode, size FROM export_files WHERE name=?", (name,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_export_end(self, name: str, inode: int, size: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO export_files (name, inode, size) VALUES (?,?,?)",
+            (name, inode, size),
         )
 
     # -- learned boilerplate --------------------------------------------------------------

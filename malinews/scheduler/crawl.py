@@ -53,6 +53,7 @@ def run_crawls(
     config: Config, sites: tuple[SiteProfile, ...], **overrides: Any
 ) -> list[SiteResult]:
     """Crawl the sites concurrently (one Scrapy crawler each) and record each crawl."""
+    Store(config.output_dir).close()  # a damaged store stops us here, in one line (StoreError)
     process = AsyncCrawlerProcess(crawl_settings(config, **overrides))
     for name in QUIET_LOGGERS:  # the spider logs each failure in one line of its own
         logging.getLogger(name).setLevel(logging.CRITICAL)
