@@ -99,11 +99,23 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     for alert in alerts:
         states = ", ".join(f"{k}: {v}" for k, v in sorted(alert["deliveries"].items()))
         copies = len(alert.get("copies") or [])
-        print(f"{alert['created_at']}  [{alert['severity']}] {alert['rule']}: {alert['title']}")
-        print(f"    {alert['site']} {alert['url']}  ({copies} copies; {states})")
+        print(
+            _printable(
+                f"{alert['created_at']}  [{alert['severity']}] {alert['rule']}: {alert['title']}"
+            )
+        )
+        print(_printable(f"    {alert['site']} {alert['url']}  ({copies} copies; {states})"))
+        for channel, error in sorted(alert.get("errors", {}).items()):
+            print(_printable(f"    {channel}: {alert['deliveries'][channel]}: {error}"))
     if not alerts:
         print("no alerts")
     return 0
+
+
+def _printable(text: str) -> str:
+    """Text safe for a terminal: control characters (ESC sequences...) from scraped titles are
+    dropped."""
+    return "".join(c for c in text if c.isprintable())
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 import nh3
 
+from malinews.pipelines.record import jsonl_line
 from malinews.pipelines.stage import Stage
 from malinews.pipelines.store import Store
 
@@ -17,15 +18,6 @@ ARTICLES = "articles.jsonl"
 FEED = "feed.json"
 FEED_SIZE = 100
 log = logging.getLogger("malinews")
-
-
-def jsonl_line(record: dict[str, Any]) -> bytes:
-    """One JSON Lines record. U+2028, U+2029 and U+0085 are escaped: some readers split
-    lines on them."""
-    text = json.dumps(record, ensure_ascii=False)
-    for char in ("\u2028", "\u2029", "\u0085"):
-        text = text.replace(char, f"\\u{ord(char):04x}")
-    return (text + "\n").encode("utf-8")
 
 
 def append_lines(path: Path, records: list[dict[str, Any]]) -> None:

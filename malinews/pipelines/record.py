@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -33,3 +34,12 @@ def make_record(item: dict[str, Any]) -> dict[str, Any]:
     record["crawled_at"] = item.get("crawled_at") or item["fetched_at"]
     record["schema"] = SCHEMA_VERSION
     return record
+
+
+def jsonl_line(record: dict[str, Any], *, sort_keys: bool = False) -> bytes:
+    """One JSON Lines line. U+2028, U+2029 and U+0085 are escaped: some readers split lines on
+    them, which would cut a record in two."""
+    text = json.dumps(record, ensure_ascii=False, sort_keys=sort_keys)
+    for char in ("\u2028", "\u2029", "\u0085"):
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return (text + "\n").encode("utf-8")

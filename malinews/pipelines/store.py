@@ -99,6 +99,18 @@ MIGRATIONS: tuple[str, ...] = (
         size INTEGER NOT NULL
     );
     """,
+    # 4: deliveries may end `failed` (scheduler/outbox.py): the table is made again from
+    # outbox.SCHEMA, whose CHECK allows it
+    """
+    ALTER TABLE deliveries RENAME TO deliveries_old;
+    DROP INDEX deliveries_due;
+    DROP INDEX deliveries_alert;
+    """
+    + outbox.SCHEMA
+    + """
+    INSERT INTO deliveries SELECT * FROM deliveries_old;
+    DROP TABLE deliveries_old;
+    """,
 )
 EXPORTS = ("articles.jsonl", "alerts.jsonl")  # a store missing beside these was lost, not new
 

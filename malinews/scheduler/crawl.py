@@ -135,7 +135,9 @@ def deliver(config: Config, store: Store) -> outbox.DeliveryReport:
     channels["ops"] = FileChannel("ops", config.output_dir / OPS_FILE)
     with (config.output_dir / DELIVERY_LOCK).open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return outbox.deliver_pending(store.conn, channels, datetime.now(UTC))
+        return outbox.deliver_pending(
+            store.conn, channels, datetime.now(UTC), ops=["ops", *config.ops_channels]
+        )
 
 
 def _plain(stats: dict[str, Any]) -> dict[str, Any]:

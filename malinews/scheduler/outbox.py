@@ -8,12 +8,16 @@ Later copies of an alerted story (another site republishing it) are appended to 
 channel that already received the alert gets one follow-up, which absorbs further copies until it
 is sent, and at most one follow-up per alert per channel per `FOLLOWUP_INTERVAL`.
 
+A delivery that failed `MAX_ATTEMPTS` times (about 5 hours of retries) becomes `failed` and is
+not tried again. When a channel starts failing, an ops alert (rule `ops:channel`) says so.
+
 Times are stored as fixed-width ISO 8601 UTC strings, so SQL can compare them as text.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +42,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
     alert_id INTEGER NOT NULL REFERENCES alerts (id),
     channel TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('alert', 'followup')),
-    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered')),
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'delivered', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     next_attempt_at TEXT NOT NULL,
@@ -59,6 +64,8 @@ MAX_BACKOFF = timedelta(hours=1)
 FOLLOWUP_INTERVAL = timedelta(hours=1)
 DIGEST_PERIODS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
 MAX_ERROR_CHARS = 500
+MAX_ATTEMPTS = 12  # 30 s, 1, 2, 4, 8, 16, 32 min, then hourly: given up after about 5 hours
+log = logging.getLogger("malinews")
 
 
 @dataclass
@@ -67,7 +74,9 @@ class DeliveryReport:
 
     messages: int = 0  # messages handed to channels successfully
     delivered: int = 0  # deliveries marked delivered
-    failed: int = 0  # deliveries whose send failed (retried later)
+    failed: int = 0  # deliveries whose send failed (retried later, or given up)
+    given_up: int = 0  # deliveries that became `failed` after MAX_ATTEMPTS tries
+    ops_alerts: int = 0  # channels that started failing, announced to the ops channels
     unconfigured: int = 0  # due deliveries whose channel is not configured any more
     errors: list[str] = field(default_factory=list)
 
@@ -144,15 +153,33 @@ def add_copy(
 
 
 def deliver_pending(
-    conn: sqlite3.Connection, channels: Mapping[str, Channel], now: datetime
+    conn: sqlite3.Connection,
+    channels: Mapping[str, Channel],
+    now: datetime,
+    ops: Sequence[str] = (),
 ) -> DeliveryReport:
     """Send every due pending delivery, committing after each message.
 
     Commits the connection: call it outside the crawl's transactions. A channel that fails is not
-    tried again in the same run. Digest channels send all their due deliveries in one message once
-    their period has elapsed since their last digest (or since their oldest pending delivery).
+    tried again in the same run, and never stops the others. Digest channels send all their due
+    deliveries in one message once their period has elapsed since their last digest (or since
+    their oldest pending delivery). A channel that starts failing is announced to the `ops`
+    channels, in the same run.
     """
     report = DeliveryReport()
+    _deliver_due(conn, channels, now, ops, report)
+    if report.ops_alerts:
+        _deliver_due(conn, channels, now, (), report)
+    return report
+
+
+def _deliver_due(
+    conn: sqlite3.Connection,
+    channels: Mapping[str, Channel],
+    now: datetime,
+    ops: Sequence[str],
+    report: DeliveryReport,
+) -> None:
     rows = conn.execute(
         "SELECT d.id, d.channel, d.kind, d.attempts, d.copies, a.id, a.created_at, a.payload"
         " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
@@ -167,11 +194,10 @@ def deliver_pending(
             report.unconfigured += len(items)
         elif channel.digest is None:
             for item in items:
-                if not _send(conn, channel, [item], item.kind, now, report):
+                if not _send(conn, channel, [item], item.kind, now, ops, report):
                     break
         elif _digest_due(conn, channel, now):
-            _send(conn, channel, items, "digest", now, report)
-    return report
+            _send(conn, channel, items, "digest", now, ops, report)
 
 
 def recent_alerts(
@@ -183,7 +209,8 @@ def recent_alerts(
 ) -> list[dict[str, Any]]:
     """Newest alerts first, optionally of one rule and recorded at or after `since`.
 
-    Each alert is its payload plus `alert_id`, `created_at` and `deliveries` ({channel: status}).
+    Each alert is its payload plus `alert_id`, `created_at`, `deliveries` ({channel: status})
+    and `errors` ({channel: last error} of the deliveries not delivered after a failure).
     """
     rows = conn.execute(
         "SELECT id, created_at, payload FROM alerts"
@@ -199,6 +226,13 @@ def recent_alerts(
             "deliveries": dict(
                 conn.execute(
                     "SELECT channel, status FROM deliveries WHERE alert_id = ? AND kind = 'alert'",
+                    (alert_id,),
+                ).fetchall()
+            ),
+            "errors": dict(
+                conn.execute(
+                    "SELECT channel, last_error FROM deliveries WHERE alert_id = ?"
+                    " AND kind = 'alert' AND status != 'delivered' AND last_error IS NOT NULL",
                     (alert_id,),
                 ).fetchall()
             ),
@@ -249,21 +283,18 @@ def _send(
     items: list[_Due],
     kind: str,
     now: datetime,
+    ops: Sequence[str],
     report: DeliveryReport,
 ) -> bool:
     """Send one message made of `items`, record the outcome and commit; True on success."""
     try:
         channel.send([_message_item(item) for item in items], kind)
     except DeliveryError as exc:
-        error = str(exc)[:MAX_ERROR_CHARS]
-        conn.executemany(
-            "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
-            " WHERE id = ?",
-            [(error, _iso(now + backoff(item.attempts + 1)), item.id) for item in items],
-        )
-        conn.commit()
-        report.failed += len(items)
-        report.errors.append(f"{channel.name}: {error}")
+        _failed(conn, channel.name, items, str(exc)[:MAX_ERROR_CHARS], now, ops, report)
+        return False
+    except Exception as exc:  # a channel's bug must not stop the others; its text may hold a secret
+        error = f"{channel.name}: unexpected {type(exc).__name__}"
+        _failed(conn, channel.name, items, error, now, ops, report)
         return False
     conn.executemany(
         "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_error = NULL,"
@@ -280,6 +311,68 @@ def _send(
     report.messages += 1
     report.delivered += len(items)
     return True
+
+
+def _failed(
+    conn: sqlite3.Connection,
+    channel: str,
+    items: list[_Due],
+    error: str,
+    now: datetime,
+    ops: Sequence[str],
+    report: DeliveryReport,
+) -> None:
+    """Record a failed send: retry later, or give up after MAX_ATTEMPTS; commit."""
+    (already_failing,) = conn.execute(
+        "SELECT count(*) FROM deliveries WHERE channel = ? AND status = 'pending' AND attempts > 0",
+        (channel,),
+    ).fetchone()
+    rows = [
+        (
+            "failed" if item.attempts + 1 >= MAX_ATTEMPTS else "pending",
+            error,
+            _iso(now + backoff(item.attempts + 1)),
+            item.id,
+        )
+        for item in items
+    ]
+    conn.executemany(
+        "UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?,"
+        " next_attempt_at = ? WHERE id = ?",
+        rows,
+    )
+    given_up = sum(row[0] == "failed" for row in rows)
+    told = [name for name in ops if name != channel]
+    if not already_failing and told:
+        record_alert(conn, _channel_alert(channel, error, now), told, now)
+        report.ops_alerts += 1
+    conn.commit()
+    report.failed += len(items)
+    report.given_up += given_up
+    report.errors.append(f"{channel}: {error}")
+    log.warning(
+        "alert delivery through %s failed%s: %s",
+        channel,
+        f" ({given_up} given up after {MAX_ATTEMPTS} tries)" if given_up else "",
+        error,
+    )
+
+
+def _channel_alert(channel: str, error: str, now: datetime) -> dict[str, Any]:
+    """The ops alert saying that `channel` started failing."""
+    return {
+        "rule": "ops:channel",
+        "severity": "critical",
+        "story_id": f"ops:channel:{channel}:{_iso(now)}",
+        "article_id": "",
+        "url": "",
+        "title": f"alert channel {channel} failing",
+        "site": "",
+        "published": _iso(now),
+        "snippet": error,
+        "source": None,
+        "copies": [],
+    }
 
 
 def _message_item(item: _Due) -> dict[str, Any]:
