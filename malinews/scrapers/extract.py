@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from html import escape as html_escape
 from itertools import islice
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.html
 
@@ -471,11 +471,27 @@ def _canonical(root: lxml.html.HtmlElement, url: str) -> str:
         if link.get("rel", "").lower() == "canonical" and link.get("href"):
             candidate = urljoin(url, link.get("href", ""))
             if same_site(candidate, url):
-                return candidate
+                return _url_safe(candidate)
     og_url = _meta(root, "og:url")
     if og_url and same_site(urljoin(url, og_url), url):
-        return urljoin(url, og_url)
+        return _url_safe(urljoin(url, og_url))
     return url
+
+
+_URL_UNSAFE = frozenset('"<>\\^`{|}')
+
+
+def _url_safe(url: str) -> str:
+    """The page's own URL, percent-encoded where a consumer could be fooled: quotes and angle
+    brackets (`"><script>`), spaces, control characters and line separators such as U+2028.
+    Printable non-ASCII letters stay, as in the sites' own links."""
+    return "".join(
+        quote(char, safe="")
+        if char in _URL_UNSAFE or unicodedata.category(char)[0] in "CZ"
+        else char
+        for char in url
+    )
+
 
 
 def _is_listing(root: lxml.html.HtmlElement) -> bool:
