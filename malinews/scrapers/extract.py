@@ -493,7 +493,6 @@ def _url_safe(url: str) -> str:
     )
 
 
-
 def _is_listing(root: lxml.html.HtmlElement) -> bool:
     """Several teaser blocks: a home, category or search page."""
     teasers = len(root.findall(".//article")) + len(select(root, ".td_module_wrap, .post-item"))
