@@ -184,6 +184,7 @@ def write_feed(store: Store, output_dir: Path, title: str = "malinews") -> Path:
     }
     path = output_dir / FEED
     tmp = path.with_suffix(".json.tmp")
+    tmp.unlink(missing_ok=True)  # a fresh file: never written through a planted symlink
     tmp.write_text(json.dumps(feed, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, path)
     return path

@@ -101,7 +101,8 @@ class FileChannel:
     def send(self, alerts: list[dict], kind: str) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "ab", buffering=0) as out:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            with open(fd, "ab", buffering=0) as out:
                 for alert in alerts:
                     out.write(jsonl_line(alert, sort_keys=True))
                 os.fsync(out.fileno())
@@ -297,7 +298,11 @@ class _Table:
 
 
 def _file_channel(table: _Table, digest: str | None, output_dir: Path) -> FileChannel:
-    return FileChannel(table.name, output_dir / table.get("path", str), digest)
+    path = table.get("path", str)
+    inside = (output_dir / path).resolve()
+    if not inside.is_relative_to(output_dir.resolve()) or inside == output_dir.resolve():
+        raise table.error("path", f"{path!r} must name a file inside the output folder")
+    return FileChannel(table.name, output_dir / path, digest)
 
 
 def _webhook_channel(table: _Table, digest: str | None, output_dir: Path) -> WebhookChannel:

@@ -507,8 +507,7 @@ def _article_markers(
         markers.append("jsonld")
     if (_meta(root, "og:type") or "").lower() == "article":
         markers.append("og:type")
-    pattern = profile.article_url_re()
-    if pattern is not None and pattern.search(urlsplit(url).path):
+    if profile.article_url_match(urlsplit(url).path):
         markers.append("url")
     if date_from_url(url, now=datetime.now(UTC)):
         markers.append("url-date")
