@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
 import tempfile
@@ -32,8 +33,8 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line, exit code 2."""
 
 
-def _config(args: argparse.Namespace) -> Config:
-    """The config, with its output folder writable and its alert channels usable."""
+def _config(args: argparse.Namespace, *, write: bool = True) -> Config:
+    """The config, with its alert channels usable and (to `write`) its output folder writable."""
     from malinews.scheduler.channels import build_channels
 
     config = load_config(args.config, getattr(args, "output", None))
@@ -41,8 +42,24 @@ def _config(args: argparse.Namespace) -> Config:
         build_channels(config.channels, output_dir=config.output_dir)
     except ValueError as exc:
         raise ConfigError(f"{config.path}: {exc}") from None
-    _writable(config.output_dir)
+    if write:
+        _writable(config.output_dir)
     return config
+
+
+def _no_store(config: Config, *, as_json: bool = False) -> bool:
+    """True (and says so, or prints an empty JSON list) when the output folder has no state
+    store yet: commands that only read it must not create one."""
+    from malinews.pipelines.store import DB_NAME
+
+    if (config.output_dir / DB_NAME).exists():
+        return False
+    print(
+        "[]"
+        if as_json
+        else f"no state store in {config.output_dir} yet: `malinews crawl` creates it"
+    )
+    return True
 
 
 def _writable(folder: Path) -> None:
@@ -84,10 +101,12 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from malinews.pipelines.store import Store
     from malinews.scheduler.outbox import recent_alerts
 
-    config = _config(args)
+    config = _config(args, write=False)
     since = None
     if args.since:
         since = datetime.now(UTC) - timedelta(seconds=_duration("--since", args.since))
+    if _no_store(config, as_json=args.json):
+        return 0
     store = Store(config.output_dir)
     try:
         alerts = recent_alerts(store.conn, rule=args.rule, since=since, limit=args.limit)
@@ -121,7 +140,9 @@ def _printable(text: str) -> str:
 def cmd_status(args: argparse.Namespace) -> int:
     from malinews.pipelines.store import Store
 
-    config = _config(args)
+    config = _config(args, write=False)
+    if _no_store(config):
+        return 0
     store = Store(config.output_dir)
     try:
         header = f"{'site':<14} {'last crawl':<26} {'pages':>6} {'new':>5} {'errors':>6}"
@@ -288,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("crawl", "alerts"):
         parsers[name].add_argument("--json", action="store_true", help="print JSON")
     parsers["alerts"].add_argument("--rule", help="only this rule")
-    parsers["alerts"].add_argument("--since", help="only alerts this recent, e.g. 24h")
+    parsers["alerts"].add_argument("--since", help="only alerts this recent, e.g. 24h or 2d")
     parsers["alerts"].add_argument("--limit", type=int, default=50, help="at most this many")
     parsers["demo"].add_argument("--output", default="output", help="output folder")
     parsers["demo"].add_argument(
@@ -327,6 +348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `malinews alerts | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
