@@ -76,12 +76,20 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from malinews.scheduler.crawl import format_summary, run_crawls
 
     config = _config(args)
-    results = run_crawls(config, config.select(args.site), LOG_LEVEL=args.log_level)
+    results = run_crawls(
+        config,
+        config.select(args.site),
+        on_site_done=lambda result: print(result.progress(), file=sys.stderr, flush=True),
+        LOG_LEVEL=args.log_level,
+    )
     if args.json:
         print(json.dumps([{"site": r.site, **r.row()} for r in results]))
     else:
         print(format_summary(results))
         print(f"output: {config.output_dir}")
+    if all(result.failed for result in results):  # cron must notice
+        print("malinews: error: every site failed (no usable response)", file=sys.stderr)
+        return EXIT_FAILURE
     return 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from malinews.pipelines.store import Store
 from malinews.scheduler.outbox import record_alert
+from tests import faultserver as fs
 from tests.conftest import REPO, run_cli
 from tests.test_outbox import make_alert
 
@@ -61,3 +62,31 @@ def test_status_and_alerts_on_a_folder_never_crawled_create_nothing(tmp_path: Pa
         expected = "[]" if "--json" in command else "no state store in"
         assert result.stdout.startswith(expected), result.stdout
     assert not (tmp_path / "sortie").exists()
+
+
+def test_crawl_fails_only_when_every_site_failed_and_reports_each_site(tmp_path: Path) -> None:
+    dead = '[[sites]]\nname = "{}"\nstart_urls = ["http://127.0.0.1:9/{}"]\n'
+    base = '[output]\ndir = "out"\n[crawl]\ndownload_delay = 0\nautothrottle = false\n'
+    with fs.FaultServer() as server:
+        server.pages["/"] = fs.page(b'<html><body><a href="/actualite/d-1">Une</a></body></html>')
+        server.pages["/actualite/d-1"] = fs.page(
+            fs.article_html("Le forage de Markala est inauguré", fs.paragraphs(3)).encode()
+        )
+        mixed = tmp_path / "mixed.toml"
+        mixed.write_text(
+            base + dead.format("mort", "") + f'[[sites]]\nname = "vivant"\n'
+            f'start_urls = ["{server.url}/"]\n',
+            encoding="utf-8",
+        )
+        some = run_cli("crawl", "--config", str(mixed))
+    all_dead = tmp_path / "dead.toml"
+    all_dead.write_text(base + dead.format("mort", "") + dead.format("mort2", "x"), "utf-8")
+    none = run_cli("crawl", "--config", str(all_dead))
+    assert some.returncode == 0, some.stderr
+    assert "vivant: 5 pages, 1 new, 0 errors (finished)" in some.stderr  # robots, home, feed...
+    assert none.returncode == 1
+    assert none.stderr.strip().splitlines()[-1] == (
+        "malinews: error: every site failed (no usable response)"
+    )
+    for site in ("mort", "mort2"):
+        assert f"\n{site}: 0 pages, 0 new, 3 errors (finished)\n" in none.stderr

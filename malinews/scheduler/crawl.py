@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import fcntl
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess
 
 from malinews.pipelines.stage import OUTPUT_ERROR, OutputError
@@ -48,11 +50,30 @@ class SiteResult:
     def row(self) -> dict[str, int]:
         return {name: self.figure(key) for name, key in SUMMARY_COLUMNS}
 
+    @property
+    def failed(self) -> bool:
+        """No usable response at all (every request failed or got an HTTP error)."""
+        now = datetime.now(UTC)
+        return health.measure(self.site, self.stats, [], finished_at=now, last_new=None).usable == 0
+
+    def progress(self) -> str:
+        """One line for the operator when the site's crawl ends."""
+        row = self.row()
+        reason = self.stats.get("finish_reason", "finished")
+        figures = f"{row['pages']} pages, {row['new']} new, {row['errors']} errors"
+        return f"{self.site}: {figures} ({reason})"
+
 
 def run_crawls(
-    config: Config, sites: tuple[SiteProfile, ...], **overrides: Any
+    config: Config,
+    sites: tuple[SiteProfile, ...],
+    *,
+    on_site_done: Callable[[SiteResult], None] | None = None,
+    **overrides: Any,
 ) -> list[SiteResult]:
-    """Crawl the sites concurrently (one Scrapy crawler each) and record each crawl."""
+    """Crawl the sites concurrently (one Scrapy crawler each) and record each crawl.
+
+    `on_site_done` sees each site's figures as soon as its crawl ends."""
     Store(config.output_dir).close()  # a damaged store stops us here, in one line (StoreError)
     process = AsyncCrawlerProcess(crawl_settings(config, **overrides))
     for name in QUIET_LOGGERS:  # the spider logs each failure in one line of its own
@@ -62,6 +83,8 @@ def run_crawls(
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler, site=site, config=config)
         crawlers.append((site, crawler))
+        if on_site_done is not None:
+            crawler.signals.connect(_reporter(on_site_done), signals.spider_closed, weak=False)
     process.start()
     results = [
         SiteResult(site.name, _plain(crawler.stats.get_stats())) for site, crawler in crawlers
@@ -84,6 +107,16 @@ def run_crawls(
     finally:
         store.close()
     return results
+
+
+def _reporter(done: Callable[[SiteResult], None]) -> Callable[[Any, str], None]:
+    """A spider_closed handler passing the site's figures to `done`."""
+
+    def closed(spider: Any, reason: str) -> None:
+        stats = _plain(spider.crawler.stats.get_stats())
+        done(SiteResult(spider.name, {**stats, "finish_reason": reason}))
+
+    return closed
 
 
 def check_health(

@@ -72,8 +72,8 @@ class Monitor:
             with self.lock:
                 self.children.discard(child)
         duration = time.monotonic() - started
-        try:
-            rows = json.loads(out.strip().splitlines()[-1]) if child.returncode == 0 else None
+        try:  # figures come even when every site failed (exit 1)
+            rows = json.loads(out.strip().splitlines()[-1])
         except (IndexError, ValueError):
             rows = None
         if rows is None:  # a killed or failed crawl: its last error line says why
