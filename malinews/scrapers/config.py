@@ -44,8 +44,9 @@ class CrawlSettings:
     download_delay: float = 2.0
     concurrent_per_host: int = 2
     obey_robots: bool = True
-    max_pages: int = 200
+    max_pages: int = 200  # requests per site per crawl, retries and redirects included
     autothrottle: bool = True
+    max_duration: float = 600.0  # seconds a crawl may last (default: see _crawl_settings)
 
     @property
     def user_agent(self) -> str:
@@ -181,10 +182,18 @@ def _crawl_settings(check: _Checker, data: Mapping[str, Any]) -> CrawlSettings:
     max_pages = check.get(data, key, "max_pages", int, defaults.max_pages)
     if max_pages < 1:
         raise check.fail(f"{key}.max_pages", "must be at least 1")
+    interval = check.convert(
+        f"{key}.interval", parse_interval, data.get("interval", defaults.interval)
+    )
+    max_duration = check.convert(
+        f"{key}.max_duration",
+        parse_interval,
+        # by default well under the interval: 2/3 of it, between 1 and 10 minutes
+        data.get("max_duration", min(defaults.max_duration, max(60.0, interval * 2 / 3))),
+    )
     return CrawlSettings(
-        interval=check.convert(
-            f"{key}.interval", parse_interval, data.get("interval", defaults.interval)
-        ),
+        interval=interval,
+        max_duration=max_duration,
         jitter=check.convert(
             f"{key}.jitter",
             lambda v: parse_interval(v, allow_zero=True),

@@ -49,6 +49,10 @@ class PageRefused(exceptions.IgnoreRequest):
         self.kind = kind
 
 
+class OverBudget(exceptions.IgnoreRequest):
+    """The crawl made its `max_pages` requests: the rest waits for the next crawl."""
+
+
 class NewsSpider(scrapy.Spider):
     """Crawl one configured site. Spider arguments: `site` (name) and `config` (path)."""
 
@@ -277,6 +281,9 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request
+        if isinstance(failure.value, OverBudget):
+            self.count("over_budget")
+            return
         response = getattr(failure.value, "response", None)
         if request.meta.get("optional") and response is not None and response.status == 404:
             self.count("feed_missing")
@@ -316,13 +323,17 @@ class SiteGuardMiddleware:
 
     Refuses requests off the site (a redirect to another host or a private address), redirect
     loops and over-long redirect chains; before a 429/503 is retried, waits the `Retry-After`
-    delay, or gives up until the next crawl when that delay exceeds MAX_RETRY_AFTER.
+    delay, or gives up until the next crawl when that delay exceeds MAX_RETRY_AFTER. Every
+    request that reaches the network (retries, redirects and robots.txt included) is counted
+    against `max_pages`; past it, requests are dropped (counted `over_budget`).
     """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
         self.max_retries = crawler.settings.getint("RETRY_TIMES")
+        self.budget = crawler.settings.getint("MALINEWS_MAX_REQUESTS")
+        self.spent = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SiteGuardMiddleware:
@@ -332,6 +343,11 @@ class SiteGuardMiddleware:
         spider = self.crawler.spider
         if isinstance(spider, NewsSpider) and not spider.on_site(request.url):
             raise PageRefused("offsite_redirect", request.url)
+        self.spent += 1
+        if self.spent > self.budget:
+            if self.spent == self.budget + 1:
+                spider.logger.warning("max_pages reached (%d requests)", self.budget)
+            raise OverBudget(request.url)
 
     async def process_response(self, request: scrapy.Request, response: Response) -> Response:
         location = response.headers.get("Location")
