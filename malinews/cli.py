@@ -26,6 +26,7 @@ from malinews.scrapers.config import (
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 DEMO_PORT = 8411  # the sample sites are served on 127.0.0.1:8411 and the next ports
 
 
@@ -87,6 +88,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     else:
         print(format_summary(results))
         print(f"output: {config.output_dir}")
+    if any(result.interrupted for result in results):
+        print("interrupted: the next crawl goes on from here")
+        return EXIT_INTERRUPTED
     if all(result.failed for result in results):  # cron must notice
         print("malinews: error: every site failed (no usable response)", file=sys.stderr)
         return EXIT_FAILURE
@@ -355,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"malinews: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # `malinews alerts | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

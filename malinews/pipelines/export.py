@@ -66,9 +66,9 @@ def _reconcile(store: Store, path: Path) -> None:
     appended by a process that died before its commit: they are marked exported, whatever the
     size of that batch. A file cut short gets its lost records back; a missing one is reported.
     """
-    end = store.export_end(ARTICLES)
+    end_inode, end_size = store.export_end(ARTICLES) or (None, 0)
     if not path.exists() or path.stat().st_size == 0:
-        if end and end[1]:
+        if end_size:
             log.warning(
                 "%s: missing or empty, though records were written to it: new records start a "
                 "new file; `malinews export --rebuild` writes every record again",
@@ -77,9 +77,9 @@ def _reconcile(store: Store, path: Path) -> None:
         return
     repair_tail(path)
     stat = path.stat()
-    same_file = end is not None and end[0] == stat.st_ino
-    cut = same_file and stat.st_size < end[1]
-    found = _records_from(path, end[1] if same_file and not cut else 0)
+    same_file = end_inode == stat.st_ino
+    cut = same_file and stat.st_size < end_size
+    found = _records_from(path, end_size if same_file and not cut else 0)
     store.mark_exported(found)
     if cut:
         present = {(r["id"], r["revision"]) for r in found}
