@@ -13,6 +13,7 @@ from tests.conftest import run_cli
 
 
 def crawl(tmp_path: Path, server: fs.FaultServer, extra: str) -> tuple[int, str, float]:
+    """Crawl the site once: exit code, stdout and stderr, seconds taken."""
     config = tmp_path / "malinews.toml"
     config.write_text(
         '[output]\ndir = "out"\n[crawl]\ndownload_delay = 0\nautothrottle = false\n'
@@ -21,7 +22,7 @@ def crawl(tmp_path: Path, server: fs.FaultServer, extra: str) -> tuple[int, str,
     )
     started = time.monotonic()
     result = run_cli("crawl", "--config", str(config), timeout=180)
-    return result.returncode, result.stderr, time.monotonic() - started
+    return result.returncode, result.stdout + result.stderr, time.monotonic() - started
 
 
 def home(links: int) -> bytes:
@@ -66,3 +67,20 @@ def test_max_duration_ends_a_crawl_that_would_run_on(tmp_path: Path) -> None:
         code, stderr, took = crawl(tmp_path, server, 'max_duration = "5s"\nconcurrent_per_host = 1')
     assert "(closespider_timeout)" in stderr, stderr
     assert took < 30, f"the crawl took {took:.0f} s"
+
+
+@pytest.mark.timeout(150)
+def test_a_page_with_200k_attributes_is_skipped_not_parsed(tmp_path: Path) -> None:
+    """One tag with 200,000 attributes (2.7 MB) takes lxml over a minute; it is counted."""
+    attributes = " ".join(f'a{i}="x"' for i in range(200_000))
+    hostile = f"<html><head><title>Piège</title></head><body><div {attributes}>x</div></body>"
+    with fs.FaultServer() as server:
+        server.pages["/"] = fs.page(home(2))
+        server.pages["/actualite/d-0"] = fs.page(hostile.encode())
+        body = fs.article_html("Dépêche normale : le forage de Markala", fs.paragraphs(1))
+        server.pages["/actualite/d-1"] = fs.page(body.encode())
+        code, output, took = crawl(tmp_path, server, "")
+    assert code == 0, output
+    assert took < 30, f"the crawl took {took:.0f} s"
+    assert "fixture: errors: too_complex 1" in output
+    assert "fixture: 6 pages, 1 new, 1 errors" in output  # robots, home, feeds, 2 articles

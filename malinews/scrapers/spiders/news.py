@@ -22,7 +22,7 @@ from malinews.scrapers import discovery
 from malinews.scrapers.blocks import block_reason
 from malinews.scrapers.config import Config, load_config
 from malinews.scrapers.extract import extract_article
-from malinews.scrapers.html import decode_html, parse_html
+from malinews.scrapers.html import decode_html, parse_html, too_complex
 from malinews.scrapers.profiles import SiteProfile
 
 STAT = "malinews/"
@@ -193,9 +193,15 @@ class NewsSpider(scrapy.Spider):
     # -- callbacks ------------------------------------------------------------------------
 
     def _page(self, response: Response) -> str | None:
-        """The page's text, or None for a block page (challenge, captcha, censorship notice),
-        which is counted and never read as content."""
+        """The page's text, or None for a block page (challenge, captcha, censorship notice)
+        or a page too costly to parse (a hostile one), each counted and never read."""
         html = decode_html(response.body, response.headers.get("Content-Type", b"").decode())
+        hostile = too_complex(html)
+        if hostile is not None:
+            self.count("errors")
+            self.count(FAILED + "too_complex")
+            self.logger.warning("%s: too_complex (%s): not parsed", response.url, hostile)
+            return None
         reason = block_reason(response.status, html)
         if reason is None:
             return html
