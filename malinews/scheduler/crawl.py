@@ -220,12 +220,15 @@ def check_health(
             "title": f"{site.name}: {change.kind} {change.state}",
             "site": site.name,
             "published": current.finished_at,
-            "snippet": change.detail,
+            "snippet": change.detail if change.state == "started" else "",
             "source": None,
             "copies": [],
         }
         outbox.record_alert(store.conn, alert, ["ops", *config.ops_channels], now)
-        log.warning("%s: %s %s (%s)", site.name, change.kind, change.state, change.detail)
+        if change.state == "started":
+            log.warning("%s: %s started (%s)", site.name, change.kind, change.detail)
+        else:  # the reason it had is stale now
+            log.warning("%s: %s recovered", site.name, change.kind)
     store.save_health(site.name, current.finished_at, current.to_json(), problems)
     return problems
 
