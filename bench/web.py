@@ -31,8 +31,8 @@ import uvicorn
 from bench.textgen import Writer
 from malinews.article import Article
 from malinews.core.urls import article_id
+from malinews.pipelines.alerts import record_alert
 from malinews.pipelines.store import Store
-from malinews.scheduler import outbox
 from malinews.web.app import create_app
 
 SITES = ("bamada", "maliweb", "maliactu", "malijet", "studiotamani")
@@ -105,7 +105,7 @@ def fill(store: Store, records: list[dict[str, Any]]) -> float:
                         "snippet": "**Bamex**",
                         "copies": story["copies"],
                     }
-                    outbox.record_alert(store.conn, payload, ["jsonl"], now)
+                    record_alert(store.conn, payload, ["jsonl"], now)
     return time.perf_counter() - start
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
@@ -23,6 +26,7 @@ from malinews.scrapers.config import (
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 DEMO_PORT = 8411  # the sample sites are served on 127.0.0.1:8411 and the next ports
 
 
@@ -30,8 +34,8 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line, exit code 2."""
 
 
-def _config(args: argparse.Namespace) -> Config:
-    """The config, with its output folder writable and its alert channels usable."""
+def _config(args: argparse.Namespace, *, write: bool = True) -> Config:
+    """The config, with its alert channels usable and (to `write`) its output folder writable."""
     from malinews.scheduler.channels import build_channels
 
     config = load_config(args.config, getattr(args, "output", None))
@@ -39,17 +43,32 @@ def _config(args: argparse.Namespace) -> Config:
         build_channels(config.channels, output_dir=config.output_dir)
     except ValueError as exc:
         raise ConfigError(f"{config.path}: {exc}") from None
-    _writable(config.output_dir)
+    if write:
+        _writable(config.output_dir)
     return config
+
+
+def _no_store(config: Config, *, as_json: bool = False) -> bool:
+    """True (and says so, or prints an empty JSON list) when the output folder has no state
+    store yet: commands that only read it must not create one."""
+    from malinews.pipelines.store import DB_NAME
+
+    if (config.output_dir / DB_NAME).exists():
+        return False
+    print(
+        "[]"
+        if as_json
+        else f"no state store in {config.output_dir} yet: `malinews crawl` creates it"
+    )
+    return True
 
 
 def _writable(folder: Path) -> None:
     """Create the output folder if needed; one clear line when it cannot be written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass  # a name of its own: commands started together each probe their own file
     except OSError as exc:
         raise UserError(f"{folder}: output folder not writable: {exc.strerror}") from None
 
@@ -58,12 +77,23 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from malinews.scheduler.crawl import format_summary, run_crawls
 
     config = _config(args)
-    results = run_crawls(config, config.select(args.site), LOG_LEVEL=args.log_level)
+    results = run_crawls(
+        config,
+        config.select(args.site),
+        on_site_done=lambda result: print(result.progress(), file=sys.stderr, flush=True),
+        LOG_LEVEL=args.log_level,
+    )
     if args.json:
         print(json.dumps([{"site": r.site, **r.row()} for r in results]))
     else:
         print(format_summary(results))
         print(f"output: {config.output_dir}")
+    if any(result.interrupted for result in results):
+        print("interrupted: the next crawl goes on from here")
+        return EXIT_INTERRUPTED
+    if all(result.failed for result in results):  # cron must notice
+        print("malinews: error: every site failed (no usable response)", file=sys.stderr)
+        return EXIT_FAILURE
     return 0
 
 
@@ -83,10 +113,12 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from malinews.pipelines.store import Store
     from malinews.scheduler.outbox import recent_alerts
 
-    config = _config(args)
+    config = _config(args, write=False)
     since = None
     if args.since:
         since = datetime.now(UTC) - timedelta(seconds=_duration("--since", args.since))
+    if _no_store(config, as_json=args.json):
+        return 0
     store = Store(config.output_dir)
     try:
         alerts = recent_alerts(store.conn, rule=args.rule, since=since, limit=args.limit)
@@ -98,17 +130,31 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     for alert in alerts:
         states = ", ".join(f"{k}: {v}" for k, v in sorted(alert["deliveries"].items()))
         copies = len(alert.get("copies") or [])
-        print(f"{alert['created_at']}  [{alert['severity']}] {alert['rule']}: {alert['title']}")
-        print(f"    {alert['site']} {alert['url']}  ({copies} copies; {states})")
+        print(
+            _printable(
+                f"{alert['created_at']}  [{alert['severity']}] {alert['rule']}: {alert['title']}"
+            )
+        )
+        print(_printable(f"    {alert['site']} {alert['url']}  ({copies} copies; {states})"))
+        for channel, error in sorted(alert.get("errors", {}).items()):
+            print(_printable(f"    {channel}: {alert['deliveries'][channel]}: {error}"))
     if not alerts:
         print("no alerts")
     return 0
 
 
+def _printable(text: str) -> str:
+    """Text safe for a terminal: control characters (ESC sequences...) from scraped titles are
+    dropped."""
+    return "".join(c for c in text if c.isprintable())
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from malinews.pipelines.store import Store
 
-    config = _config(args)
+    config = _config(args, write=False)
+    if _no_store(config):
+        return 0
     store = Store(config.output_dir)
     try:
         header = f"{'site':<14} {'last crawl':<26} {'pages':>6} {'new':>5} {'errors':>6}"
@@ -220,20 +266,24 @@ def _fetch_time(text: str) -> datetime:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from malinews.pipelines.export import ARTICLES, export_pending, write_feed
+    from malinews.pipelines.export import ARTICLES, export_pending, rebuild, write_feed
     from malinews.pipelines.store import Store
 
     config = _config(args)
     store = Store(config.output_dir)
+    articles = config.output_dir / ARTICLES
     try:
         if args.rebuild:
-            (config.output_dir / ARTICLES).unlink(missing_ok=True)
-            store.unexport_all()
-        count = export_pending(store, config.output_dir, after_crash=True)
+            done = f"{rebuild(store, config.output_dir)} article records written to {articles}"
+        else:
+            count = export_pending(store, config.output_dir)
+            done = f"{count} article records appended to {articles}"
         feed = write_feed(store, config.output_dir)
+    except sqlite3.Error as exc:
+        raise store.error(exc) from None
     finally:
         store.close()
-    print(f"{count} article records appended to {config.output_dir / ARTICLES}; wrote {feed}")
+    print(f"{done}; wrote {feed}")
     return 0
 
 
@@ -332,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["articles"].add_argument("--since", help="stored this recently (24h) or since a date")
     parsers["articles"].add_argument("--limit", type=int, default=20, help="at most this many")
     parsers["alerts"].add_argument("--rule", help="only this rule")
-    parsers["alerts"].add_argument("--since", help="only alerts this recent, e.g. 24h")
+    parsers["alerts"].add_argument("--since", help="only alerts this recent, e.g. 24h or 2d")
     parsers["alerts"].add_argument("--limit", type=int, default=50, help="at most this many")
     parsers["demo"].add_argument("--output", default="output", help="output folder")
     parsers["demo"].add_argument(
@@ -381,7 +431,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"malinews: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `malinews alerts | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

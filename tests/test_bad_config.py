@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import faultserver as fs
 from tests.conftest import run_cli, run_main
 
 SITE = '[[sites]]\nname = "bamada"\nstart_urls = ["http://127.0.0.1:9/"]\n'
@@ -43,6 +44,18 @@ CASES = {  # id -> (config text, what the error line must contain)
     "channel-without-url": (
         SITE + '[channels.equipe]\ntype = "webhook"\n',
         "channels.equipe.url",
+    ),
+    # values that passed validation, then hung or crashed the crawl or the scheduler
+    "interval-inf": ("[crawl]\ninterval = inf\n" + SITE, "crawl.interval"),
+    "interval-nan": ("[crawl]\ninterval = nan\n" + SITE, "crawl.interval"),
+    "interval-huge": ('[crawl]\ninterval = "99999999999h"\n' + SITE, "crawl.interval"),
+    "delay-inf": ("[crawl]\ndownload_delay = inf\n" + SITE, "crawl.download_delay"),
+    "delay-nan": ("[crawl]\ndownload_delay = nan\n" + SITE, "crawl.download_delay"),
+    "site-interval-inf": (SITE + "interval = inf\n", "sites[0].interval"),
+    "site-max-pages-zero": (SITE + "max_pages = 0\n", "sites[0].max_pages"),
+    "channel-path-outside": (
+        SITE + '[channels.copie]\ntype = "file"\npath = "../../ailleurs.jsonl"\n',
+        "channels.copie.path",
     ),
     "channel-secret-in-file": (
         SITE + '[channels.equipe]\ntype = "webhook"\nurl = "http://127.0.0.1:9/"\n'
@@ -129,3 +142,20 @@ def test_a_demo_port_out_of_range(tmp_path: Path, capsys: pytest.CaptureFixture[
     result = run_main(capsys, "demo", "--output", str(tmp_path / "out"), "--port", "80")
     assert_one_clear_line(*result, "--port 80", "1024 to 65000")
     assert not (tmp_path / "out" / "malinews.sqlite3").exists()
+
+
+def test_a_backtracking_article_url_pattern_cannot_stall(tmp_path: Path) -> None:
+    """`(a|aa)+$` on a path of 50 a's and a '!' takes hours with `re`; the page is synthetic."""
+    config = tmp_path / "malinews.toml"
+    config.write_text(
+        '[[sites]]\nname = "lent"\nstart_urls = ["https://lent.example.ml/"]\n'
+        'article_url = "^/(a|aa)+$"\n',
+        encoding="utf-8",
+    )
+    page = tmp_path / "page.html"
+    page.write_text(fs.article_html("Le forage de Markala", fs.paragraphs(7)), encoding="utf-8")
+    url = "https://lent.example.ml/" + "a" * 50 + "!"
+    result = run_cli("extract", "--config", str(config), str(page), "--url", url, timeout=60)
+    assert "Traceback" not in result.stderr
+    assert "lent: article_url took too long on /aaaa" in result.stderr
+    assert result.returncode == 0  # judged as on a site without a pattern: an article

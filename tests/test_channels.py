@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from malinews.pipelines.alerts import record_alert
 from malinews.scheduler.channels import (
     SIGNATURE_HEADER,
     DeliveryError,
@@ -34,7 +35,7 @@ from malinews.scheduler.channels import (
     WebhookChannel,
     build_channels,
 )
-from malinews.scheduler.outbox import deliver_pending, recent_alerts, record_alert
+from malinews.scheduler.outbox import deliver_pending, recent_alerts
 from tests.test_outbox import T0, make_alert, make_copy, open_db
 
 SECRET = "s3cret-de-test-ne-pas-divulguer"

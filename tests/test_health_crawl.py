@@ -74,9 +74,9 @@ def test_layout_change_and_block_raise_one_alert_each_way(
         config = write_config(tmp_path / "malinews.toml", {"bamada": server})
         out = tmp_path / "out"
 
-        def crawl() -> None:
+        def crawl(code: int = 0) -> None:
             result = run_cli("crawl", "--config", str(config))
-            assert result.returncode == 0, result.stderr
+            assert result.returncode == code, result.stderr
 
         crawl()  # the site's existing articles
         for batch in range(2):  # with it, the 3 healthy crawls a layout comparison needs
@@ -92,8 +92,8 @@ def test_layout_change_and_block_raise_one_alert_each_way(
         assert ops_alerts(out) == [("ops:layout", "started")]
 
         server.override = (403, b"<html><title>403 Forbidden</title><body>Forbidden</body></html>")
-        crawl()
-        crawl()
+        crawl(1)  # every site failed: the exit code says so
+        crawl(1)
         server.override = None
         crawl()
     alerts = ops_alerts(out)

@@ -10,15 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from malinews.pipelines.alerts import add_copy, record_alert
 from malinews.pipelines.store import DB_NAME, Store
 from malinews.scheduler.channels import FileChannel
-from malinews.scheduler.outbox import (
-    add_copy,
-    backoff,
-    deliver_pending,
-    recent_alerts,
-    record_alert,
-)
+from malinews.scheduler.outbox import backoff, deliver_pending, recent_alerts
 
 T0 = datetime(2026, 1, 3, 10, 0, tzinfo=UTC)
 

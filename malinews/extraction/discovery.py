@@ -143,15 +143,15 @@ def candidate_article_links(
     whose path could be an article (not a category, tag, author, page or static file).
     """
     anchors = select(root, profile.listing_links) or list(root.iter("a"))
-    pattern = profile.article_url_re()
     seen: dict[str, None] = {}
     for anchor in anchors:
         url = _clean_link(anchor.get("href"), base_url)
         if not url or url in seen:
             continue
         path = urlsplit(url).path
-        if pattern is not None:
-            if not pattern.search(path):
+        matched = profile.article_url_match(path)
+        if matched is not None:
+            if not matched:
                 continue
         elif len(path) < 8 or NOT_ARTICLE_PATH_RE.search(path) or STATIC_RE.search(path):
             continue

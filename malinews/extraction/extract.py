@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import htmldate
 import lxml.html
@@ -580,10 +581,10 @@ def _canonical(root: lxml.html.HtmlElement, url: str) -> str:
         if link.get("rel", "").lower() == "canonical" and link.get("href"):
             candidate = urljoin(url, link.get("href", ""))
             if same_site(candidate, url):
-                return candidate
+                return _url_safe(candidate)
     og_url = _meta(root, "og:url")
     if og_url and same_site(urljoin(url, og_url), url):
-        return urljoin(url, og_url)
+        return _url_safe(urljoin(url, og_url))
     return url
 
 
@@ -619,6 +620,21 @@ def _substantial(lines: list[str]) -> bool:
     return len(paragraphs) >= PROSE_PARAGRAPHS and sum(map(len, lines)) >= PROSE_BODY_CHARS
 
 
+_URL_UNSAFE = frozenset('"<>\\^`{|}')
+
+
+def _url_safe(url: str) -> str:
+    """The page's own URL, percent-encoded where a consumer could be fooled: quotes and angle
+    brackets (`"><script>`), spaces, control characters and line separators such as U+2028.
+    Printable non-ASCII letters stay, as in the sites' own links."""
+    return "".join(
+        quote(char, safe="")
+        if char in _URL_UNSAFE or unicodedata.category(char)[0] in "CZ"
+        else char
+        for char in url
+    )
+
+
 def _article_markers(
     root: lxml.html.HtmlElement,
     url: str,
@@ -633,8 +649,7 @@ def _article_markers(
         markers.append("jsonld")
     if (_meta(root, "og:type") or "").lower() == "article":
         markers.append("og:type")
-    pattern = profile.article_url_re()
-    if pattern is not None and pattern.search(urlsplit(url).path):
+    if profile.article_url_match(urlsplit(url).path):
         markers.append("url")
     path_day = date_in_path(url)
     url_time = profile.url_date(url) if profile.url_date else None

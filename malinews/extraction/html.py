@@ -86,6 +86,23 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     return body.decode(codec, errors="replace")
 
 
+MAX_ELEMENTS = 100_000  # tags in a page: news pages have a few thousand
+MAX_TAG_CHARS = 20_000  # characters in one tag: lxml's cost grows with the square of its
+# attributes (20,000 attributes in one tag: 0.5 s; 200,000: over a minute)
+_LONG_TAG_RE = re.compile(rf"<[A-Za-z][^<>]{{{MAX_TAG_CHARS}}}")
+
+
+def too_complex(text: str) -> str | None:
+    """Why a page would cost too much to parse, checked in linear time before parsing; None
+    for a normal page."""
+    elements = text.count("<")
+    if elements > MAX_ELEMENTS:
+        return f"{elements} tags (at most {MAX_ELEMENTS})"
+    if _LONG_TAG_RE.search(text):
+        return f"a tag longer than {MAX_TAG_CHARS} characters"
+    return None
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """Parse a page; None when there is nothing to parse. An XHTML page's XML declaration is
     dropped: the text is decoded already, and lxml refuses a str that declares an encoding."""

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import nh3
 
 from malinews.article import Article
+from malinews.core.jsonl import jsonl_line
 from malinews.pipelines.stage import Stage
 from malinews.pipelines.store import Store
 
 ARTICLES = "articles.jsonl"
 FEED = "feed.json"
 FEED_SIZE = 100
-TAIL_BYTES = 1 << 20  # how far back a crash can have left an unmarked record
+log = logging.getLogger("malinews")
 
 
 def append_lines(path: Path, records: list[dict[str, Any]]) -> None:
     """Append records as JSON lines, each line in one write() so a reader never sees half."""
     if not records:
         return
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         for record in records:
-            os.write(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+            os.write(fd, jsonl_line(record))
     finally:
         os.close(fd)
 
@@ -42,43 +45,92 @@ def repair_tail(path: Path) -> None:
         handle.truncate(data.rfind(b"\n") + 1)
 
 
-def _tail_records(path: Path, size: int = TAIL_BYTES) -> list[dict[str, Any]]:
-    """The whole records in the last `size` bytes of a JSON Lines file."""
-    if not path.exists():
-        return []
-    offset = max(0, path.stat().st_size - size)
+def _records_from(path: Path, offset: int) -> list[dict[str, Any]]:
+    """The article records of a JSON Lines file from byte `offset` (a line start) on."""
     with path.open("rb") as handle:
         handle.seek(offset)
         lines = handle.read().split(b"\n")
     records = []
-    for line in lines[1:] if offset else lines:  # the first line may start mid-record
+    for line in lines:
         try:
-            records.append(json.loads(line))
+            record = json.loads(line)
         except ValueError:
             continue
+        if isinstance(record, dict) and {"id", "revision"} <= record.keys():
+            records.append(record)
     return records
 
 
-def export_pending(store: Store, output_dir: Path, *, after_crash: bool = False) -> int:
+def _reconcile(store: Store, path: Path) -> None:
+    """Bring the store in line with articles.jsonl before appending (caller's transaction).
+
+    The store keeps where the file ended after the last committed append. Lines beyond it were
+    appended by a process that died before its commit: they are marked exported, whatever the
+    size of that batch. A file cut short gets its lost records back; a missing one is reported.
+    """
+    end_inode, end_size = store.export_end(ARTICLES) or (None, 0)
+    if not path.exists() or path.stat().st_size == 0:
+        if end_size:
+            log.warning(
+                "%s: missing or empty, though records were written to it: new records start a "
+                "new file; `malinews export --rebuild` writes every record again",
+                path,
+            )
+        return
+    repair_tail(path)
+    stat = path.stat()
+    same_file = end_inode == stat.st_ino
+    cut = same_file and stat.st_size < end_size
+    found = _records_from(path, end_size if same_file and not cut else 0)
+    store.mark_exported(found)
+    if cut:
+        present = {(r["id"], r["revision"]) for r in found}
+        lost = [r for r in store.exported() if (r["id"], r["revision"]) not in present]
+        log.warning("%s: cut short: %d lost records written again", path, len(lost))
+        append_lines(path, lost)
+
+
+def _save_end(store: Store, path: Path) -> None:
+    stat = path.stat() if path.exists() else None
+    store.set_export_end(ARTICLES, stat.st_ino if stat else 0, stat.st_size if stat else 0)
+
+
+def export_pending(store: Store, output_dir: Path) -> int:
     """Append every stored revision not yet in articles.jsonl; returns how many.
 
-    Each record is appended after the store committed it, then marked exported. A crash between
-    the two leaves a record in the file but unmarked: `after_crash` (at the start of a crawl)
-    first marks the records found at the end of the file, so no line is ever written twice.
+    The whole export runs in one store transaction: its write lock makes this process the only
+    one appending (crawls of several sites share the folder), and the records are marked and
+    the file's new end saved only once they are written, so a crash never loses a record and
+    the next export finds the unmarked lines (`_reconcile`).
     """
     path = output_dir / ARTICLES
-    if after_crash:
-        repair_tail(path)
-        with store.transaction():
-            store.mark_exported(
-                r
-                for r in _tail_records(path)
-                if isinstance(r, dict) and {"id", "revision"} <= r.keys()
-            )
-    records = store.unexported()
-    append_lines(path, records)
     with store.transaction():
+        _reconcile(store, path)
+        records = store.unexported()
+        append_lines(path, records)
         store.mark_exported(records)
+        _save_end(store, path)
+    return len(records)
+
+
+def rebuild(store: Store, output_dir: Path) -> int:
+    """Write articles.jsonl again with every stored revision; returns how many.
+
+    The records go to a new file that replaces the old one only when whole, inside the store
+    transaction that marks them: interrupted, or with the store busy, the old file stays.
+    """
+    path = output_dir / ARTICLES
+    tmp = path.with_name(ARTICLES + ".tmp")
+    with store.transaction():
+        records = store.all_revisions()
+        tmp.unlink(missing_ok=True)
+        append_lines(tmp, records)
+        tmp.touch()
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        store.mark_exported(records)
+        os.replace(tmp, path)
+        _save_end(store, path)
     return len(records)
 
 
@@ -133,9 +185,17 @@ def write_feed(store: Store, output_dir: Path, title: str = "malinews") -> Path:
         "items": items,
     }
     path = output_dir / FEED
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(feed, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    # a new file of its own (O_EXCL: never through a planted symlink, never another writer's),
+    # which replaces the feed only when whole: commands running at once each write a whole feed
+    fd, tmp = tempfile.mkstemp(prefix=".feed-", suffix=".tmp", dir=output_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(feed, handle, ensure_ascii=False, indent=1)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -145,7 +205,7 @@ class ExportPipeline(Stage):
     def open_spider(self) -> None:
         output = self.spider.config.output_dir
         with self.writing(output / ARTICLES, item=False):
-            export_pending(self.spider.store, output, after_crash=True)
+            export_pending(self.spider.store, output)
 
     def process_item(self, item: Article) -> Article:
         output = self.spider.config.output_dir

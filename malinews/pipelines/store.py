@@ -14,8 +14,8 @@ from typing import Any
 
 from malinews.article import Article
 from malinews.pipelines import neardup
-from malinews.pipelines.stage import Stage
-from malinews.scheduler import outbox
+from malinews.pipelines.alerts import add_copy, record_alert
+from malinews.pipelines.stage import OutputError, Stage
 
 DB_NAME = "malinews.sqlite3"
 LEARN_MIN_ARTICLES = 3  # a line seen in this many articles of a site is boilerplate
@@ -88,7 +88,7 @@ MIGRATIONS: tuple[str, ...] = (
         stats TEXT NOT NULL
     );
     CREATE INDEX crawls_site ON crawls(site, finished_at);
-    -- the alert outbox (scheduler/outbox.py): recorded with the article, delivered later
+    -- the alert outbox: recorded with the article (pipelines/alerts.py), delivered later
     CREATE TABLE IF NOT EXISTS alerts (
         id INTEGER PRIMARY KEY,
         rule TEXT NOT NULL,
@@ -168,7 +168,57 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX stories_date ON stories(COALESCE(earliest_published, first_seen));
     CREATE INDEX alerts_story ON alerts(story_id);
     """,
+    # 4: where each export file ended after its last committed append (pipelines/export.py)
+    """
+    CREATE TABLE export_files (
+        name TEXT PRIMARY KEY,
+        inode INTEGER NOT NULL,
+        size INTEGER NOT NULL
+    );
+    """,
+    # 5: deliveries may end `failed` (scheduler/outbox.py gives up after MAX_ATTEMPTS): SQLite
+    # cannot change a CHECK, so the table is made again
+    """
+    ALTER TABLE deliveries RENAME TO deliveries_old;
+    DROP INDEX deliveries_due;
+    DROP INDEX deliveries_alert;
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts (id),
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('alert', 'followup')),
+        status TEXT NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        delivered_at TEXT,
+        copies TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+    CREATE INDEX deliveries_alert ON deliveries (alert_id, channel);
+    INSERT INTO deliveries SELECT * FROM deliveries_old;
+    DROP TABLE deliveries_old;
+    """,
 )
+EXPORTS = ("articles.jsonl", "alerts.jsonl")  # a store missing beside these was lost, not new
+
+
+class StoreError(OutputError):
+    """The state store cannot be used as it is (damaged, emptied, busy); says what to do."""
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script, one by one (so a migration runs in our transaction:
+    `executescript` would commit it first)."""
+    statement = ""
+    for part in script.split(";"):
+        statement += part + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement
+            statement = ""
 
 
 class Store:
@@ -177,27 +227,59 @@ class Store:
     def __init__(self, output_dir: Path) -> None:
         output_dir.mkdir(parents=True, exist_ok=True)
         self.path = output_dir / DB_NAME
-        fresh = not self.path.exists()
-        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        fresh = not self.path.exists() or self.path.stat().st_size == 0
         if fresh:
-            os.chmod(self.path, 0o600)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+            self._refuse_lost(output_dir)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            if fresh:
+                os.chmod(self.path, 0o600)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+            self.conn.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self.error(exc) from None
+
+    def _refuse_lost(self, output_dir: Path) -> None:
+        """A new store beside exports of an old one would alert on every article again."""
+        for name in EXPORTS:
+            export = output_dir / name
+            if export.exists() and export.stat().st_size:
+                raise StoreError(
+                    f"{self.path}: the state store is missing or empty but {name} holds records: "
+                    "restore the store from a backup, or move the output files away to start "
+                    "afresh (a new store would alert on every article again)"
+                )
+
+    def error(self, exc: sqlite3.Error) -> StoreError:
+        """One line for a store error, saying what to do."""
+        kind = getattr(exc, "sqlite_errorname", "")
+        if kind in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            return StoreError(
+                f"{self.path}: the state store is damaged ({exc}): restore it from a backup, "
+                "or move the output files away to start afresh"
+            )
+        if kind.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(
+                f"{self.path}: the state store is busy (another malinews process holds it "
+                "too long): try again later"
+            )
+        return StoreError(f"{self.path}: cannot use the state store: {exc}")
 
     def _migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            try:
-                self.conn.executescript(
-                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;"
-                )
-            except sqlite3.Error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
+        """Bring the schema up to date; the version is read under the write lock, so two
+        processes creating one store at once do not both run the first migration."""
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+            return
+        with self.transaction():
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _statements(script):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
 
     def close(self) -> None:
         self.conn.close()
@@ -385,13 +467,24 @@ class Store:
 
     def unexported(self) -> list[dict[str, Any]]:
         """Article revisions not yet appended to articles.jsonl, in crawl order."""
+        return self._revisions("> a.exported_revision")
+
+    def exported(self) -> list[dict[str, Any]]:
+        """Article revisions already appended to articles.jsonl, in crawl order."""
+        return self._revisions("<= a.exported_revision")
+
+    def all_revisions(self) -> list[dict[str, Any]]:
+        """Every article revision, in crawl order."""
+        return self._revisions("> 0")
+
+    def _revisions(self, condition: str) -> list[dict[str, Any]]:
+        """Records of the revisions whose number meets `condition`, current and superseded."""
         rows = self.conn.execute(
             "SELECT a.crawled_at, r.id, r.revision, r.record FROM articles a JOIN revisions r "
-            "ON r.id = a.id AND r.revision > a.exported_revision "
-            "WHERE a.exported_revision < a.revision "
+            f"ON r.id = a.id WHERE r.revision {condition} "
             "UNION ALL "
-            "SELECT crawled_at, id, revision, record FROM articles "
-            "WHERE exported_revision < revision "
+            "SELECT a.crawled_at, a.id, a.revision, a.record FROM articles a "
+            f"WHERE a.revision {condition} "
             "ORDER BY 1, 2, 3"
         )
         return [json.loads(r[3]) for r in rows]
@@ -405,6 +498,19 @@ class Store:
         self.conn.executemany(
             "UPDATE articles SET exported_revision=MAX(exported_revision, ?) WHERE id=?",
             [(r["revision"], r["id"]) for r in records],
+        )
+
+    def export_end(self, name: str) -> tuple[int, int] | None:
+        """(inode, size) of export file `name` after its last committed append."""
+        row = self.conn.execute(
+            "SELECT inode, size FROM export_files WHERE name=?", (name,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_export_end(self, name: str, inode: int, size: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO export_files (name, inode, size) VALUES (?,?,?)",
+            (name, inode, size),
         )
 
     # -- learned boilerplate --------------------------------------------------------------
@@ -485,7 +591,7 @@ class Store:
 
 
 def alert_payload(record: dict[str, Any], hit: Any, story: dict[str, Any]) -> dict[str, Any]:
-    """What an alert carries (see scheduler/outbox.py)."""
+    """What an alert carries (see pipelines/alerts.py)."""
     return {
         "rule": hit.rule,
         "severity": hit.severity,
@@ -521,9 +627,7 @@ class StorePipeline(Stage):
             story = store.story(record["story_id"]) or {"copies": []}
             for hit in item.hits:
                 rule_channels = channels(hit.rule)
-                if outbox.record_alert(
-                    store.conn, alert_payload(record, hit, story), rule_channels, now
-                ):
+                if record_alert(store.conn, alert_payload(record, hit, story), rule_channels, now):
                     alerts += 1
                 elif record["revision"] == 1:
                     copy = {
@@ -531,7 +635,7 @@ class StorePipeline(Stage):
                         "url": record["url"],
                         "published": record["published"],
                     }
-                    outbox.add_copy(store.conn, hit.rule, record["story_id"], copy, now)
+                    add_copy(store.conn, hit.rule, record["story_id"], copy, now)
         self.count("alerts", alerts)
         self.count("new" if record["revision"] == 1 else "updated")
         return item

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import smtplib
@@ -24,6 +25,8 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+
+from malinews.core.jsonl import jsonl_line
 
 SIGNATURE_HEADER = "X-Malinews-Signature"
 DIGESTS = ("hourly", "daily")
@@ -49,6 +52,21 @@ def summary_line(alert: Mapping[str, Any]) -> str:
         copies = ", ".join(f"{c['site']} {c['url']}" for c in alert.get("new_copies", []))
         return f"{head} — also republished by {copies}"
     return f"{head} — {alert['site']} {alert['url']}"
+
+
+def slack_escape(text: str) -> str:
+    """Text with no Slack control sequence: `<!channel>`, `<url|label>` and `&` entities are
+    shown as typed (Slack's escaping: &amp; &lt; &gt;)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _host(url: str) -> str:
+    """The host (and port) of a URL, all that may be logged: its path or query may hold a token."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
+    except ValueError:
+        return "an invalid host"
 
 
 def alert_text(alert: Mapping[str, Any]) -> str:
@@ -83,10 +101,10 @@ class FileChannel:
     def send(self, alerts: list[dict], kind: str) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "ab", buffering=0) as out:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            with open(fd, "ab", buffering=0) as out:
                 for alert in alerts:
-                    line = json.dumps(alert, ensure_ascii=False, sort_keys=True) + "\n"
-                    out.write(line.encode("utf-8"))
+                    out.write(jsonl_line(alert, sort_keys=True))
                 os.fsync(out.fileno())
         except OSError as exc:
             raise DeliveryError(f"file {self.name}: {exc}") from None
@@ -113,24 +131,29 @@ class WebhookChannel:
     timeout: float = 10.0
 
     def send(self, alerts: list[dict], kind: str) -> None:
-        text = "\n".join(summary_line(alert) for alert in alerts)
+        text = "\n".join(slack_escape(summary_line(alert)) for alert in alerts)
         body = json.dumps({"text": text, "kind": kind, "alerts": alerts}, ensure_ascii=False)
         raw = body.encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "malinews"}
         if self.secret:
             digest = hmac.new(self.secret.encode("utf-8"), raw, hashlib.sha256).hexdigest()
             headers[SIGNATURE_HEADER] = f"sha256={digest}"
-        request = urllib.request.Request(self.url, data=raw, headers=headers, method="POST")
-        # Errors name only the host: webhook URLs often embed a token in their path.
-        host = urlsplit(self.url).netloc
+        # Errors name only the host: webhook URLs often embed a token in their path, and the
+        # text of some errors (InvalidURL) quotes the whole URL.
+        host = _host(self.url)
         try:
+            request = urllib.request.Request(self.url, data=raw, headers=headers, method="POST")
             with _OPENER.open(request, timeout=self.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
             raise DeliveryError(f"webhook {self.name}: HTTP {exc.code} from {host}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
+        except urllib.error.URLError as exc:
+            reason = exc.reason if isinstance(exc.reason, OSError) else "bad URL"
             raise DeliveryError(f"webhook {self.name}: cannot reach {host}: {reason}") from None
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            # a broken answer (IncompleteRead, BadStatusLine) or a URL http.client refuses
+            problem = type(exc).__name__
+            raise DeliveryError(f"webhook {self.name}: failed with {host}: {problem}") from None
 
 
 @dataclass
@@ -164,6 +187,11 @@ class EmailChannel:
                     smtp.send_message(message)
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"email {self.name}: {type(exc).__name__}: {exc}") from None
+        except ValueError as exc:  # UnicodeEncodeError: a non-ASCII password; never show it
+            raise DeliveryError(
+                f"email {self.name}: {type(exc).__name__} talking to {self.host} "
+                "(is the user name or password plain ASCII?)"
+            ) from None
 
     def _message(self, subject: str, body: str) -> EmailMessage:
         message = EmailMessage()
@@ -270,7 +298,11 @@ class _Table:
 
 
 def _file_channel(table: _Table, digest: str | None, output_dir: Path) -> FileChannel:
-    return FileChannel(table.name, output_dir / table.get("path", str), digest)
+    path = table.get("path", str)
+    inside = (output_dir / path).resolve()
+    if not inside.is_relative_to(output_dir.resolve()) or inside == output_dir.resolve():
+        raise table.error("path", f"{path!r} must name a file inside the output folder")
+    return FileChannel(table.name, output_dir / path, digest)
 
 
 def _webhook_channel(table: _Table, digest: str | None, output_dir: Path) -> WebhookChannel:

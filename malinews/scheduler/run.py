@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import signal
 import subprocess
 import sys
@@ -27,6 +28,8 @@ from malinews.scrapers.config import Config
 
 log = logging.getLogger("malinews.run")
 DELIVERY_INTERVAL = 30.0  # seconds between retries of pending alert deliveries
+# what a crawl child reports for the operator (ops alerts, failed deliveries), in Scrapy's format
+REPORTED_RE = re.compile(r"\[malinews\] (WARNING|ERROR): (.*)")
 STOP_GRACE = 60.0  # seconds a crawl gets to finish after a stop signal
 
 
@@ -72,8 +75,12 @@ class Monitor:
             with self.lock:
                 self.children.discard(child)
         duration = time.monotonic() - started
-        try:
-            rows = json.loads(out.strip().splitlines()[-1]) if child.returncode == 0 else None
+        for line in err.splitlines():  # site down or up, a channel failing: the log shows it
+            if reported := REPORTED_RE.search(line):
+                level = logging.ERROR if reported[1] == "ERROR" else logging.WARNING
+                log.log(level, "crawl %s: %s", site, reported[2])
+        try:  # figures come even when every site failed (exit 1)
+            rows = json.loads(out.strip().splitlines()[-1])
         except (IndexError, ValueError):
             rows = None
         if rows is None:  # a killed or failed crawl: its last error line says why

@@ -7,6 +7,7 @@ Every mistake becomes one `ConfigError` line naming the file and the key, e.g.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -15,13 +16,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import regex
+
 from malinews.pipelines.keywords import AlertRule, RuleError
 from malinews.sites import BUILTIN, generic_profile
 from malinews.sites.profile import SiteProfile, check_css
 
 DEFAULT_CONFIG = "malinews.toml"
 NAME_RE = re.compile(r"^[a-z0-9_-]+$")
-INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
+INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+MAX_DURATION = 366 * 86400.0  # seconds: longer is a typo, and would overflow timers
+MAX_DOWNLOAD_DELAY = 600.0  # seconds between two requests to one site
 SELECTOR_KEYS = ("title", "body", "date", "author", "source", "listing_links", "next_page")
 
 
@@ -39,8 +44,9 @@ class CrawlSettings:
     download_delay: float = 2.0
     concurrent_per_host: int = 2
     obey_robots: bool = True
-    max_pages: int = 200
+    max_pages: int = 200  # requests per site per crawl, retries and redirects included
     autothrottle: bool = True
+    max_duration: float = 600.0  # seconds a crawl may last (default: see _crawl_settings)
 
     @property
     def user_agent(self) -> str:
@@ -76,16 +82,21 @@ class Config:
 
 
 def parse_interval(value: object, *, allow_zero: bool = False) -> float:
-    """'15m', '30s', '2h' or a number of seconds -> seconds (> 0, or ≥ 0 if allowed)."""
+    """'15m', '30s', '2h', '2d' or a number of seconds -> seconds (> 0, or ≥ 0 if allowed),
+    at most MAX_DURATION."""
     if isinstance(value, bool):
-        raise ValueError("expected a duration like '15m', '30s' or '2h'")
+        raise ValueError("expected a duration like '15m', '30s', '2h' or '2d'")
     if isinstance(value, int | float):
         seconds = float(value)
     else:
         match = INTERVAL_RE.match(str(value))
         if not match:
-            raise ValueError(f"invalid duration {value!r}: expected like '15m', '30s' or '2h'")
-        seconds = float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2]]
+            raise ValueError(
+                f"invalid duration {value!r}: expected like '15m', '30s', '2h' or '2d'"
+            )
+        seconds = float(match[1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
+    if not math.isfinite(seconds) or seconds > MAX_DURATION:
+        raise ValueError(f"invalid duration {value!r}: must be at most 366 days")
     if seconds < 0 or (seconds == 0 and not allow_zero):
         raise ValueError(f"invalid duration {value!r}: must be positive")
     return seconds
@@ -167,15 +178,23 @@ def _crawl_settings(check: _Checker, data: Mapping[str, Any]) -> CrawlSettings:
     if not 1 <= per_host <= 8:
         raise check.fail(f"{key}.concurrent_per_host", "must be between 1 and 8")
     delay = check.get(data, key, "download_delay", number, defaults.download_delay)
-    if delay < 0:
-        raise check.fail(f"{key}.download_delay", "must be zero or more")
+    if not 0 <= delay <= MAX_DOWNLOAD_DELAY:  # also refuses nan and inf
+        raise check.fail(f"{key}.download_delay", "must be between 0 and 600 seconds")
     max_pages = check.get(data, key, "max_pages", int, defaults.max_pages)
     if max_pages < 1:
         raise check.fail(f"{key}.max_pages", "must be at least 1")
+    interval = check.convert(
+        f"{key}.interval", parse_interval, data.get("interval", defaults.interval)
+    )
+    max_duration = check.convert(
+        f"{key}.max_duration",
+        parse_interval,
+        # by default well under the interval: 2/3 of it, between 1 and 10 minutes
+        data.get("max_duration", min(defaults.max_duration, max(60.0, interval * 2 / 3))),
+    )
     return CrawlSettings(
-        interval=check.convert(
-            f"{key}.interval", parse_interval, data.get("interval", defaults.interval)
-        ),
+        interval=interval,
+        max_duration=max_duration,
         jitter=check.convert(
             f"{key}.jitter",
             lambda v: parse_interval(v, allow_zero=True),
@@ -241,6 +260,8 @@ def _site(check: _Checker, key: str, data: Mapping[str, Any]) -> SiteProfile | N
         changes["interval"] = check.convert(f"{key}.interval", parse_interval, data["interval"])
     if "max_pages" in data:
         changes["max_pages"] = check.get(data, key, "max_pages", int)
+        if changes["max_pages"] < 1:
+            raise check.fail(f"{key}.max_pages", "must be at least 1")
     selectors = check.get(data, key, "selectors", dict, {})
     check.table(selectors, f"{key}.selectors", SELECTOR_KEYS)
     for sel_name in selectors:
@@ -250,10 +271,11 @@ def _site(check: _Checker, key: str, data: Mapping[str, Any]) -> SiteProfile | N
     return profile.replace(**changes)
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+def _compile(pattern: str) -> regex.Pattern[str]:
+    """The pattern as `SiteProfile.article_url_match` runs it."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return regex.compile(pattern)
+    except regex.error as exc:
         raise ValueError(f"invalid regular expression: {exc}") from None
 
 

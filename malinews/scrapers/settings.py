@@ -35,7 +35,8 @@ def crawl_settings(config: Config, **overrides: Any) -> dict[str, Any]:
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 1.0),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
-        "CLOSESPIDER_PAGECOUNT": crawl.max_pages,
+        "MALINEWS_MAX_REQUESTS": crawl.max_pages,  # enforced by SiteGuardMiddleware
+        "CLOSESPIDER_TIMEOUT": crawl.max_duration,
         "DOWNLOAD_TIMEOUT": 30,
         "DOWNLOAD_MAXSIZE": MAX_PAGE_BYTES,
         "DOWNLOAD_WARNSIZE": 0,

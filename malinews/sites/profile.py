@@ -8,12 +8,19 @@ residue, teaser blocks of listing pages, and dated layout versions.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import regex
 from cssselect import GenericTranslator, SelectorError
+
+log = logging.getLogger("malinews")
+ARTICLE_PATH_MAX = 512  # characters of a URL path that `article_url` is matched against
+ARTICLE_URL_BUDGET = 0.05  # seconds one match may take (regex checks it every ~0.2 s)
+_SLOW_PATTERNS: set[str] = set()  # article_url patterns that ran out of time
 
 SELECTOR_FIELDS = (
     "listing_links",
@@ -70,8 +77,25 @@ class SiteProfile:
     # (links and pagination of the start pages); the start pages are always fetched
     uses: tuple[str, ...] = field(default=("feed", "listing"))
 
-    def article_url_re(self) -> re.Pattern[str] | None:
-        return re.compile(self.article_url) if self.article_url else None
+    def article_url_match(self, path: str) -> bool | None:
+        """Whether a URL path matches `article_url` (None: no usable pattern).
+
+        The pattern may come from the user: it runs on a bounded path with a time budget (the
+        `regex` module can stop a match, `re` cannot). A pattern that runs out of time once
+        (backtracking without end) is dropped for the rest of the process, with a warning, and
+        links are judged as for a site without one.
+        """
+        if not self.article_url or self.article_url in _SLOW_PATTERNS:
+            return None
+        try:
+            found = regex.search(
+                self.article_url, path[:ARTICLE_PATH_MAX], timeout=ARTICLE_URL_BUDGET
+            )
+        except TimeoutError:
+            _SLOW_PATTERNS.add(self.article_url)
+            log.warning("%s: article_url took too long on %.80s: pattern ignored", self.name, path)
+            return None
+        return found is not None
 
     def replace(self, **changes: object) -> SiteProfile:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

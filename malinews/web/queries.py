@@ -483,7 +483,7 @@ def feed_stories(
 @dataclass(frozen=True)
 class Delivery:
     channel: str
-    state: str  # pending, delivered or failed (pending, its last try failed)
+    state: str  # pending, retrying (its last try failed), delivered or failed (given up)
     attempts: int
     error: str | None
     delivered_at: str | None
@@ -516,7 +516,7 @@ def alerts(
         f"WHERE kind = 'alert' AND alert_id IN ({marks}) ORDER BY channel",
         ids,
     ):
-        state = "failed" if d["status"] == "pending" and d["last_error"] else d["status"]
+        state = "retrying" if d["status"] == "pending" and d["last_error"] else d["status"]
         deliveries[d["alert_id"]].append(
             Delivery(d["channel"], state, d["attempts"], d["last_error"], d["delivered_at"])
         )

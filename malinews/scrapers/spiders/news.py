@@ -20,7 +20,7 @@ from malinews.core.urls import canonical_url
 from malinews.extraction import discovery
 from malinews.extraction.blocks import block_reason
 from malinews.extraction.extract import extract_article
-from malinews.extraction.html import decode_html, parse_html
+from malinews.extraction.html import decode_html, parse_html, too_complex
 from malinews.pipelines.dates import parse_date
 from malinews.pipelines.store import Store
 from malinews.scrapers.config import Config, load_config
@@ -48,6 +48,10 @@ class PageRefused(exceptions.IgnoreRequest):
     def __init__(self, kind: str, url: str) -> None:
         super().__init__(f"{kind}: {url}")
         self.kind = kind
+
+
+class OverBudget(exceptions.IgnoreRequest):
+    """The crawl made its `max_pages` requests: the rest waits for the next crawl."""
 
 
 class NewsSpider(scrapy.Spider):
@@ -198,9 +202,15 @@ class NewsSpider(scrapy.Spider):
     # -- callbacks ------------------------------------------------------------------------
 
     def _page(self, response: Response) -> str | None:
-        """The page's text, or None for a block page (challenge, captcha, censorship notice),
-        which is counted and never read as content."""
+        """The page's text, or None for a block page (challenge, captcha, censorship notice)
+        or a page too costly to parse (a hostile one), each counted and never read."""
         html = decode_html(response.body, (response.headers.get("Content-Type") or b"").decode())
+        hostile = too_complex(html)
+        if hostile is not None:
+            self.count("errors")
+            self.count(FAILED + "too_complex")
+            self.logger.warning("%s: too_complex (%s): not parsed", response.url, hostile)
+            return None
         reason = block_reason(response.status, html)
         if reason is None:
             return html
@@ -293,6 +303,9 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errbacks
+        if isinstance(failure.value, OverBudget):
+            self.count("over_budget")
+            return
         response = getattr(failure.value, "response", None)
         if request.meta.get("optional") and response is not None and response.status == 404:
             self.count("feed_missing")
@@ -332,13 +345,17 @@ class SiteGuardMiddleware:
 
     Refuses requests off the site (a redirect to another host or a private address), redirect
     loops and over-long redirect chains; before a 429/503 is retried, waits the `Retry-After`
-    delay, or gives up until the next crawl when that delay exceeds MAX_RETRY_AFTER.
+    delay, or gives up until the next crawl when that delay exceeds MAX_RETRY_AFTER. Every
+    request that reaches the network (retries, redirects and robots.txt included) is counted
+    against `max_pages`; past it, requests are dropped (counted `over_budget`).
     """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
         self.max_retries = crawler.settings.getint("RETRY_TIMES")
+        self.budget = crawler.settings.getint("MALINEWS_MAX_REQUESTS")
+        self.spent = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SiteGuardMiddleware:
@@ -348,6 +365,11 @@ class SiteGuardMiddleware:
         spider = self.crawler.spider
         if isinstance(spider, NewsSpider) and not spider.on_site(request.url):
             raise PageRefused("offsite_redirect", request.url)
+        self.spent += 1
+        if self.spent > self.budget:
+            if self.spent == self.budget + 1:
+                spider.logger.warning("max_pages reached (%d requests)", self.budget)
+            raise OverBudget(request.url)
 
     async def process_response(self, request: scrapy.Request, response: Response) -> Response:
         location = response.headers.get("Location")

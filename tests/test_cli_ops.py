@@ -1,0 +1,92 @@
+"""The command line as an operator scripts it: pipes, durations, folders not crawled yet.
+Alerts here are synthetic (tests/test_outbox.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from malinews.pipelines.alerts import record_alert
+from malinews.pipelines.store import Store
+from tests import faultserver as fs
+from tests.conftest import REPO, run_cli
+from tests.test_outbox import make_alert
+
+SITE = '[[sites]]\nname = "s"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+
+
+def config_with_alerts(tmp_path: Path, count: int, age: timedelta) -> Path:
+    """A config whose store holds `count` alerts recorded `age` ago."""
+    store = Store(tmp_path / "out")
+    with store.transaction():
+        for n in range(count):
+            record_alert(store.conn, make_alert(n), ["jsonl"], datetime.now(UTC) - age)
+    store.close()
+    config = tmp_path / "malinews.toml"
+    config.write_text('[output]\ndir = "out"\n' + SITE, encoding="utf-8")
+    return config
+
+
+def test_alerts_piped_into_head_exits_quietly(tmp_path: Path) -> None:
+    config = config_with_alerts(tmp_path, 2000, timedelta(hours=1))  # about 400 kB of output
+    command = ["alerts", "--config", str(config), "--limit", "2000"]
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "malinews.cli", *command],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    first = reader.stdout.readline()
+    reader.stdout.close()  # what `head -1` does
+    code = reader.wait(timeout=60)
+    assert first and reader.stderr.read() == b"" and code == 0
+
+
+def test_since_accepts_days(tmp_path: Path) -> None:
+    config = config_with_alerts(tmp_path, 3, timedelta(days=3))
+    within = run_cli("alerts", "--config", str(config), "--since", "4d")
+    outside = run_cli("alerts", "--config", str(config), "--since", "2d")
+    assert within.returncode == outside.returncode == 0, within.stderr + outside.stderr
+    assert within.stdout.count("securite-nord") == 3 and outside.stdout.strip() == "no alerts"
+
+
+def test_status_and_alerts_on_a_folder_never_crawled_create_nothing(tmp_path: Path) -> None:
+    config = tmp_path / "malinews.toml"
+    config.write_text('[output]\ndir = "sortie"\n' + SITE, encoding="utf-8")
+    for command in (["status"], ["alerts"], ["alerts", "--json"]):
+        result = run_cli(*command, "--config", str(config))
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        expected = "[]" if "--json" in command else "no state store in"
+        assert result.stdout.startswith(expected), result.stdout
+    assert not (tmp_path / "sortie").exists()
+
+
+def test_crawl_fails_only_when_every_site_failed_and_reports_each_site(tmp_path: Path) -> None:
+    dead = '[[sites]]\nname = "{}"\nstart_urls = ["http://127.0.0.1:9/{}"]\n'
+    base = '[output]\ndir = "out"\n[crawl]\ndownload_delay = 0\nautothrottle = false\n'
+    with fs.FaultServer() as server:
+        server.pages["/"] = fs.page(b'<html><body><a href="/actualite/d-1">Une</a></body></html>')
+        server.pages["/actualite/d-1"] = fs.page(
+            fs.article_html("Le forage de Markala est inauguré", fs.paragraphs(3)).encode()
+        )
+        mixed = tmp_path / "mixed.toml"
+        mixed.write_text(
+            base + dead.format("mort", "") + f'[[sites]]\nname = "vivant"\n'
+            f'start_urls = ["{server.url}/"]\n',
+            encoding="utf-8",
+        )
+        some = run_cli("crawl", "--config", str(mixed))
+    all_dead = tmp_path / "dead.toml"
+    all_dead.write_text(base + dead.format("mort", "") + dead.format("mort2", "x"), "utf-8")
+    none = run_cli("crawl", "--config", str(all_dead))
+    assert some.returncode == 0, some.stderr
+    assert "vivant: 5 pages, 1 new, 0 errors (finished)" in some.stderr  # robots, home, feed...
+    assert none.returncode == 1
+    assert none.stderr.strip().splitlines()[-1] == (
+        "malinews: error: every site failed (no usable response)"
+    )
+    for site in ("mort", "mort2"):
+        assert f"\n{site}: 0 pages, 0 new, 3 errors (finished)\n" in none.stderr

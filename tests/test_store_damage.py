@@ -1,0 +1,151 @@
+"""A damaged, emptied or busy state store, and a damaged articles.jsonl: each is noticed with one
+clear line, no record is lost or written twice, and no past alert is sent again.
+
+The crawled site is synthetic (tests/faultserver.py, pages written by this project), served on
+127.0.0.1; every command runs as a real `malinews` process.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import faultserver as fs
+from tests.conftest import REPO, read_jsonl, run_cli
+
+ARTICLES = 12
+
+
+@pytest.fixture
+def site() -> Iterator[fs.FaultServer]:
+    """A home page linking ARTICLES articles; every third one mentions Bamex."""
+    with fs.FaultServer() as server:
+        links = []
+        for i in range(ARTICLES):
+            body = fs.paragraphs(500 + i)
+            if i % 3 == 0:
+                body.append(f"Le salon Bamex ouvrira son pavillon numéro {i} demain matin.")
+            title = f"Dépêche {i} : {fs.SUBJECTS[i % 12]} {fs.VERBS[i % 10]} {fs.OBJECTS[i % 12]}"
+            server.pages[f"/actualite/d-{i}"] = fs.page(
+                fs.article_html(title, body, seed=i).encode()
+            )
+            links.append(f'<a href="/actualite/d-{i}">{title}</a>')
+        server.pages["/"] = fs.page(f"<html><body>{''.join(links)}</body></html>".encode())
+        yield server
+
+
+@pytest.fixture
+def crawled(tmp_path: Path, site: fs.FaultServer) -> Path:
+    """The config of a folder where one crawl stored every article and its alerts."""
+    config = tmp_path / "malinews.toml"
+    config.write_text(
+        '[output]\ndir = "out"\n[crawl]\ndownload_delay = 0\nautothrottle = false\n'
+        f'[[sites]]\nname = "fixture"\nstart_urls = ["{site.url}/"]\n'
+        '[[alerts]]\nname = "bamex"\nkeywords = ["Bamex"]\n',
+        encoding="utf-8",
+    )
+    done = run_cli("crawl", "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert len(read_jsonl(tmp_path / "out" / "articles.jsonl")) == ARTICLES
+    assert len(read_jsonl(tmp_path / "out" / "alerts.jsonl")) == 4
+    return config
+
+
+def one_line_error(result: subprocess.CompletedProcess, *words: str) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode != 0 and len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def test_an_emptied_store_is_refused_and_no_alert_is_sent_again(crawled: Path) -> None:
+    out = crawled.parent / "out"
+    (out / "malinews.sqlite3").write_bytes(b"")
+    for name in ("malinews.sqlite3-wal", "malinews.sqlite3-shm"):
+        (out / name).unlink(missing_ok=True)
+    for command in ("crawl", "status", "export"):
+        one_line_error(run_cli(command, "--config", str(crawled)), "empty", "backup")
+    assert len(read_jsonl(out / "alerts.jsonl")) == 4
+    assert len(read_jsonl(out / "articles.jsonl")) == ARTICLES
+
+
+@pytest.mark.parametrize("damage", ["garbage", "half"])
+def test_a_damaged_store_is_refused_in_one_line(crawled: Path, damage: str) -> None:
+    out = crawled.parent / "out"
+    store = out / "malinews.sqlite3"
+    sqlite3.connect(store).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    data = store.read_bytes()
+    store.write_bytes(b"not a database, " * 4096 if damage == "garbage" else data[: len(data) // 2])
+    for command in ("crawl", "alerts", "export"):
+        one_line_error(run_cli(command, "--config", str(crawled)), "damaged", "backup")
+    assert len(read_jsonl(out / "alerts.jsonl")) == 4
+
+
+def test_a_deleted_articles_file_is_noticed_and_rebuilt(crawled: Path) -> None:
+    out = crawled.parent / "out"
+    (out / "articles.jsonl").unlink()
+    again = run_cli("export", "--config", str(crawled))
+    assert again.returncode == 0 and "missing" in again.stderr and "--rebuild" in again.stderr
+    rebuilt = run_cli("export", "--config", str(crawled), "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert f"{ARTICLES} article records written" in rebuilt.stdout
+    assert len({r["id"] for r in read_jsonl(out / "articles.jsonl")}) == ARTICLES
+
+
+def test_a_cut_last_record_is_repaired(crawled: Path) -> None:
+    path = crawled.parent / "out" / "articles.jsonl"
+    whole = read_jsonl(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 100])  # the last record loses its end
+    again = run_cli("export", "--config", str(crawled))
+    assert again.returncode == 0 and "cut short" in again.stderr, again.stderr
+    assert sorted(r["id"] for r in read_jsonl(path)) == sorted(r["id"] for r in whole)
+
+
+@pytest.mark.timeout(120)
+def test_rebuild_with_the_store_busy_keeps_the_file(crawled: Path) -> None:
+    """Another process holds the store's write lock longer than the store waits (30 s)."""
+    out = crawled.parent / "out"
+    before = (out / "articles.jsonl").read_bytes()
+    holder = sqlite3.connect(out / "malinews.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        result = run_cli("export", "--config", str(crawled), "--rebuild")
+        assert time.monotonic() - started < 60
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    one_line_error(result, "busy")
+    assert (out / "articles.jsonl").read_bytes() == before
+    assert run_cli("export", "--config", str(crawled)).stdout.startswith("0 article records")
+
+
+def test_rebuild_killed_midway_writes_no_record_twice(crawled: Path) -> None:
+    """A rebuild killed after its new file replaced the old one, before its commit."""
+    out = crawled.parent / "out"
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from malinews.pipelines import export\n"
+        "from malinews.pipelines.store import Store\n"
+        "real = os.replace\n"
+        "def replace_then_die(src, dst):\n"
+        "    real(src, dst)\n"
+        "    os._exit(9)\n"
+        "export.os.replace = replace_then_die\n"
+        "export.rebuild(Store(Path(sys.argv[1])), Path(sys.argv[1]))\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script, str(out)], cwd=REPO, timeout=60)
+    assert killed.returncode == 9
+    assert run_cli("export", "--config", str(crawled)).returncode == 0
+    ids = [r["id"] for r in read_jsonl(out / "articles.jsonl")]
+    assert len(ids) == len(set(ids)) == ARTICLES
