@@ -1,9 +1,10 @@
 """The stages in order (`STAGES`), and that order run on one saved page without Scrapy.
 
-The Scrapy settings (`ITEM_PIPELINES`), `extract_page` (`malinews extract`) and the bench all
-take their stage order from `STAGES`. Each stage's item pipeline calls the same plain function
-that `extract_page` runs; the stages that need the state store or the output folder are left
-out of `extract_page` (no dedupe against earlier crawls, nothing written).
+The Scrapy settings (`ITEM_PIPELINES`), `read_page` (`malinews.extract`; `extract_page`, its
+record, for `malinews extract`) and the bench all take their stage order from `STAGES`. Each
+stage's item pipeline calls the same plain function that `read_page` runs; the stages that need
+the state store or the output folder are left out of it (no dedupe against earlier crawls,
+nothing written).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def item_pipelines() -> dict[str, int]:
     }
 
 
-def extract_page(
+def read_page(
     body: bytes,
     url: str,
     profile: SiteProfile,
@@ -83,8 +84,9 @@ def extract_page(
     rules: Sequence[AlertRule] = (),
     now: datetime,
     content_type: str | None = None,
-) -> dict[str, Any] | None:
-    """One saved page -> its article record (no store: no dedupe), or None if not an article."""
+) -> Article | None:
+    """One saved page -> its article after every offline stage (no store: no dedupe), or None
+    if it is not an article (`malinews.extract`)."""
     extraction = extract_article(decode_html(body, content_type), url, profile, fetched_at=now)
     if extraction.article is None:
         return None
@@ -94,7 +96,21 @@ def extract_page(
     for stage in STAGES:
         if stage.offline is not None:
             item = stage.offline(item, run)
-    return item.record()
+    return item
+
+
+def extract_page(
+    body: bytes,
+    url: str,
+    profile: SiteProfile,
+    *,
+    rules: Sequence[AlertRule] = (),
+    now: datetime,
+    content_type: str | None = None,
+) -> dict[str, Any] | None:
+    """One saved page -> its article record, or None if not an article (`malinews extract`)."""
+    article = read_page(body, url, profile, rules=rules, now=now, content_type=content_type)
+    return article.record() if article is not None else None
 
 
 def profile_for(url: str, sites: Sequence[SiteProfile] = ()) -> SiteProfile:
