@@ -17,14 +17,10 @@ from urllib.parse import urlsplit
 
 from malinews.article import Article
 from malinews.core.urls import article_id
-from malinews.pipelines.boilerplate import BoilerplatePipeline, boilerplate_item
-from malinews.pipelines.clean import CleanPipeline, clean_item
-from malinews.pipelines.dates import DatePipeline, date_item
-from malinews.pipelines.dedupe import DedupePipeline
-from malinews.pipelines.export import ExportPipeline
-from malinews.pipelines.keywords import AlertRule, KeywordMatcher, KeywordsPipeline, keywords_item
-from malinews.pipelines.stage import Stage
-from malinews.pipelines.store import StorePipeline
+from malinews.pipelines.boilerplate import boilerplate_item
+from malinews.pipelines.clean import clean_item
+from malinews.pipelines.dates import date_item
+from malinews.pipelines.keywords import AlertRule, KeywordMatcher, keywords_item
 from malinews.scrapers.extract import extract_article
 from malinews.scrapers.html import decode_html
 from malinews.sites import generic_profile
@@ -49,31 +45,34 @@ def _alone(item: Article, _: Offline) -> Article:
 @dataclass(frozen=True)
 class StageSpec:
     name: str
-    pipeline: type[Stage]
+    # The item pipeline's class by its dotted path, which Scrapy imports: `malinews extract`
+    # does not pay for the store, the outbox and the feed sanitiser it never runs.
+    pipeline: str
     offline: Callable[[Article, Offline], Article] | None  # None: needs the store or output
 
 
 STAGES: tuple[StageSpec, ...] = (
-    StageSpec("clean", CleanPipeline, lambda item, _: clean_item(item)),
+    StageSpec("clean", "malinews.pipelines.clean.CleanPipeline", lambda item, _: clean_item(item)),
     StageSpec(
         "boilerplate",
-        BoilerplatePipeline,
+        "malinews.pipelines.boilerplate.BoilerplatePipeline",
         lambda item, run: boilerplate_item(item, profile=run.profile, learned=()),
     ),
-    StageSpec("date", DatePipeline, lambda item, _: date_item(item)),
-    StageSpec("dedupe", DedupePipeline, _alone),
-    StageSpec("keywords", KeywordsPipeline, lambda item, run: keywords_item(item, run.matcher)),
-    StageSpec("store", StorePipeline, None),
-    StageSpec("export", ExportPipeline, None),
+    StageSpec("date", "malinews.pipelines.dates.DatePipeline", lambda item, _: date_item(item)),
+    StageSpec("dedupe", "malinews.pipelines.dedupe.DedupePipeline", _alone),
+    StageSpec(
+        "keywords",
+        "malinews.pipelines.keywords.KeywordsPipeline",
+        lambda item, run: keywords_item(item, run.matcher),
+    ),
+    StageSpec("store", "malinews.pipelines.store.StorePipeline", None),
+    StageSpec("export", "malinews.pipelines.export.ExportPipeline", None),
 )
 
 
 def item_pipelines() -> dict[str, int]:
     """Scrapy's ITEM_PIPELINES setting: every stage, in the order of `STAGES`."""
-    return {
-        f"{stage.pipeline.__module__}.{stage.pipeline.__qualname__}": 100 * number
-        for number, stage in enumerate(STAGES, start=1)
-    }
+    return {stage.pipeline: 100 * number for number, stage in enumerate(STAGES, start=1)}
 
 
 def read_page(
