@@ -354,3 +354,21 @@ def test_never_raises_never_grows_and_keeps_long_unique_paragraphs(
         has_phrase = any(key in line_key(paragraph) for key in phrase_keys)
         if is_long and paragraphs.count(paragraph) == 1 and not has_phrase:
             assert paragraph in result.paragraphs
+
+
+def test_english_read_more_and_dont_miss_blocks_are_removed() -> None:
+    """Sahelien's English edition and wire copy carry the same related blocks in English."""
+    english = [
+        "The ministers of the Alliance of Sahel States met in Bamako on Monday.",
+        "They agreed on the statutes of a confederal bank, to open next year.",
+    ]
+    related = [
+        "READ MORE: Niger bans cattle exports to protect its market",
+        "DON'T MISS",
+        "Burkina Faso reopens the Ouagadougou road [NEWS]",
+        "Mali: schools reopen in Kidal [INSIGHT]",
+    ]
+    result = strip_boilerplate([english[0], *related, english[1]])
+
+    assert result.paragraphs == english
+    assert [entry["line"] for entry in result.removed] == related

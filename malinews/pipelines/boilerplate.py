@@ -87,6 +87,10 @@ _RELATED_OPENERS = (  # line_key forms of the lines that open a block of related
     "voir aussi",
     "vous allez aimer lire ces articles",
     "articles similaires",
+    # the same blocks on English pages (Sahelien's English edition, wire copy)
+    "read more",
+    "don t miss",
+    "related articles",
 )
 # "Rejoignez notre chaîne WhatsApp pour recevoir nos articles en temps réel": a channel prompt,
 # whatever follows the channel's name (line_key form).
