@@ -133,15 +133,32 @@ def run(shared_dir: Path) -> dict[str, Any]:
         )
         scores["empty"] = sum(not b.strip() for b in bodies)
         scores["pages_per_s"] = len(pages) / seconds
-        scores["worst"] = sorted(
-            (
-                (round(2 * p * r / (p + r) if p and r else 0.0, 3), page["id"][:12])
-                for page, body in zip(pages, bodies, strict=True)
-                for p, r in [page_scores(body, page["articleBody"])]
-            )
-        )[:5]
+        per_page = {
+            page["id"][:12]: page_scores(body, page["articleBody"])
+            for page, body in zip(pages, bodies, strict=True)
+        }
+        scores["per_page"] = per_page
+        scores["worst"] = sorted((round(_f1(p, r), 3), key) for key, (p, r) in per_page.items())[:5]
         results[name] = scores
     return results
+
+
+def _f1(precision: float | None, recall: float | None) -> float:
+    return 2 * precision * recall / (precision + recall) if precision and recall else 0.0
+
+
+def page_table(results: dict[str, Any]) -> str:
+    """Per page, lowest malinews F1 first: P / R of each tool, to see where a tool loses."""
+    per_tool = [results[name]["per_page"] for name in TOOLS]
+    ours = per_tool[0]
+    rows = [f"{'page':<14}" + "".join(f"{name:>30}" for name in TOOLS)]
+    for key in sorted(ours, key=lambda key: _f1(*ours[key])):
+        cells = (
+            f"P {p or 0:.3f} R {r or 0:.3f} F1 {_f1(p, r):.3f}"
+            for p, r in (t[key] for t in per_tool)
+        )
+        rows.append(f"{key:<14}" + "".join(f"{cell:>30}" for cell in cells))
+    return "\n".join(rows)
 
 
 def table(results: dict[str, Any]) -> str:
@@ -171,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.public_articles", description=__doc__)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="extraction-dev dir")
     parser.add_argument("--misses", action="store_true", help="also print the worst pages")
+    parser.add_argument("--pages", action="store_true", help="also print P / R of every page")
     args = parser.parse_args(argv)
     if not present(args.shared):
         print(f"public articles set not found at {args.shared}/articles: skipped")
@@ -180,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         for name in TOOLS:
             print(name, results[name]["worst"])
+    if args.pages:
+        print(page_table(results))
     return 0
 
 

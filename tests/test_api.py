@@ -1,5 +1,6 @@
-"""The public Python API: `malinews.extract(html, url)` gives what `malinews extract` prints, and
-`import malinews` stays cheap. Pages: the tester's trial pages (synthetic, tests/trial)."""
+"""The public Python API: `malinews.extract(html, url)` gives the typed `Article` whose record is
+what `malinews extract` prints, and `import malinews` stays cheap. Pages: the tester's trial
+pages (synthetic, tests/trial)."""
 
 from __future__ import annotations
 
@@ -25,16 +26,18 @@ def test_extract_gives_what_the_command_prints(tmp_path: Path) -> None:
     page, url = TRIAL / "pages" / name, EXPECTED[name]["url"]
     printed = run_cli("extract", str(page), "--url", url, cwd=tmp_path)
     assert printed.returncode == 0, printed.stderr
-    record = malinews.extract(page.read_bytes(), url)
-    assert record is not None and record["title"] == EXPECTED[name]["title"]
-    assert _without_clock(record) == _without_clock(json.loads(printed.stdout))
+    article = malinews.extract(page.read_bytes(), url)
+    assert isinstance(article, malinews.Article)
+    assert article.title == EXPECTED[name]["title"]
+    assert article.text and article.published and article.extraction
+    assert _without_clock(article.record()) == _without_clock(json.loads(printed.stdout))
 
 
 def test_extract_takes_text_and_says_none_for_other_pages() -> None:
     name = "a01-jannah.html"
     text = (TRIAL / "pages" / name).read_bytes().decode("utf-8")
-    record = malinews.extract(text, EXPECTED[name]["url"])
-    assert record is not None and record["title"] == EXPECTED[name]["title"]
+    article = malinews.extract(text, EXPECTED[name]["url"])
+    assert article is not None and article.title == EXPECTED[name]["title"]
     listing = (TRIAL / "pages" / "n02-category.html").read_bytes()
     assert malinews.extract(listing, EXPECTED["n02-category.html"]["url"]) is None
 

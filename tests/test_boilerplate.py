@@ -256,13 +256,37 @@ def test_residue_glued_to_text_is_cut(line: str, kept: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["pic.twitter.com/Ab12Cd34", "@malijet", "17", "—", "###", "* * *"]
+    "line",
+    [
+        "pic.twitter.com/Ab12Cd34",
+        "@malijet",
+        "17",
+        "—",
+        "###",
+        "* * *",
+        "https://www.facebook.com/primature.mali/posts/2800731780195723",
+        "https://www.youtube.com/watch?v=Xy12ab34Cd5",
+        "https://example.org/wp-content/uploads/2025/12/ministre-sikasso.jpg",
+    ],
 )
 def test_residue_lines_are_removed(line: str) -> None:
     result = strip_boilerplate([BODY[0], line, BODY[1]])
 
     assert result.paragraphs == BODY
     assert [entry["reason"] for entry in result.removed] == ["residue"]
+
+
+@pytest.mark.parametrize(
+    "link", ["http://amzn.to/2iJFhRj", "https://www.sgg-mali.ml/JO/2025/mali-jo-2025-21.pdf"]
+)
+def test_a_link_the_article_gives_on_its_own_line_is_kept(link: str) -> None:
+    """Only embeds and media files left as addresses are residue, not the article's links."""
+    lines = [BODY[0], "Le décret est publié au Journal officiel :", link, BODY[1]]
+
+    result = strip_boilerplate(lines)
+
+    assert result.paragraphs == lines
+    assert result.removed == []
 
 
 def test_lessor_teasers_after_the_signature_are_cut() -> None:
@@ -330,3 +354,21 @@ def test_never_raises_never_grows_and_keeps_long_unique_paragraphs(
         has_phrase = any(key in line_key(paragraph) for key in phrase_keys)
         if is_long and paragraphs.count(paragraph) == 1 and not has_phrase:
             assert paragraph in result.paragraphs
+
+
+def test_english_read_more_and_dont_miss_blocks_are_removed() -> None:
+    """Sahelien's English edition and wire copy carry the same related blocks in English."""
+    english = [
+        "The ministers of the Alliance of Sahel States met in Bamako on Monday.",
+        "They agreed on the statutes of a confederal bank, to open next year.",
+    ]
+    related = [
+        "READ MORE: Niger bans cattle exports to protect its market",
+        "DON'T MISS",
+        "Burkina Faso reopens the Ouagadougou road [NEWS]",
+        "Mali: schools reopen in Kidal [INSIGHT]",
+    ]
+    result = strip_boilerplate([english[0], *related, english[1]])
+
+    assert result.paragraphs == english
+    assert [entry["line"] for entry in result.removed] == related

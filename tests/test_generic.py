@@ -64,3 +64,19 @@ def test_script_text_never_counts_as_body_text() -> None:
     script = '<div class="app"><script>var t = "' + "x " * 3000 + '";</script></div>'
     paragraphs, _ = _paragraphs(_page(script + BODY))
     assert paragraphs == PARAS
+
+
+def test_the_body_keeps_its_own_short_closing_lines_not_a_card_nested_after_it() -> None:
+    """The signature and source after the body are the container's own paragraphs and stay (the
+    boilerplate stage takes them out as author and source); a support card nested after them
+    is another block, however short its lines."""
+    closing = ["Amadou Sidibé", "Source: L'Essor"]
+    card = (
+        '<div class="zone-apres"><div class="carte"><div class="entete"><div><span>Exemple Mali'
+        "</span></div><div><span>Depuis 1994</span></div></div><div><h5>Un mot à nos lecteurs"
+        "</h5><div><span>Soutenez notre rédaction</span></div></div></div></div>"
+    )
+    body = "".join(f"<p>{line}</p>" for line in PARAS + closing)
+    paragraphs, layer = _paragraphs(_page(f'<div class="texte">{body}{card}</div>'))
+    assert layer == "generic"
+    assert paragraphs == PARAS + closing

@@ -257,6 +257,21 @@ def _generic_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | N
     return best if score >= MIN_BODY_CHARS else None
 
 
+def _nested_lines(container: lxml.html.HtmlElement) -> frozenset[str]:
+    """Lines of the container's children that are blocks of blocks (a card, a widget, a list),
+    as opposed to its own paragraphs."""
+    return frozenset(
+        line
+        for child in container
+        if child.tag in BLOCK_TAGS and child.tag != "p" and _holds_blocks(child)
+        for line in block_lines(child)
+    )
+
+
+def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
+    return any(e.tag in BLOCK_TAGS for e in element.iterdescendants())
+
+
 def _title(root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any], url: str) -> str:
     for candidate in (
         _first_text(root, profile.title),
@@ -344,7 +359,7 @@ def _body(
     own = _generic_container(root)
     if own is not None:
         _strip_chrome(own, profile)
-        candidates.append(Candidate("generic", block_lines(own)))
+        candidates.append(Candidate("generic", block_lines(own), _nested_lines(own)))
     chosen = choose_body([c for c in candidates if _long_enough(c.lines)])
     return (chosen.lines, chosen.layer) if chosen else ([], "none")
 

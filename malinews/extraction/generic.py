@@ -30,8 +30,9 @@ from malinews.extraction.html import squash
 WORD_RE = re.compile(r"\w+")
 # The own container wins only when it holds nearly all of trafilatura's words ...
 MIN_AGREEMENT = 0.9
-# Of its lines trafilatura left out, it keeps the few short lines right after the body: the
-# signature, "Source: LE COMBAT", the prompts the boilerplate stage removes and learns from.
+# Of its lines trafilatura left out, it keeps the few short paragraphs of its own right after
+# the body: the signature, "Source: LE COMBAT", the prompts the boilerplate stage removes and
+# learns from (not the lines of a card or widget nested after the body).
 SHORT_TAIL = 12
 MAX_TAIL = 6
 # A JSON-LD body shorter than this share of the page's text, and contained in it, is a teaser.
@@ -44,6 +45,9 @@ class Candidate:
 
     layer: str
     lines: list[str]
+    # Lines of blocks nested in the container (a card, a widget, a list of links): the short
+    # lines after the body are its tail only when they are the container's own paragraphs.
+    nested: frozenset[str] = frozenset()
 
     def words(self) -> Counter[str]:
         return Counter(WORD_RE.findall(" ".join(self.lines).casefold()))
@@ -92,12 +96,17 @@ def _page_body(own: Candidate | None, traf: Candidate | None) -> Candidate | Non
     traf_phrases = _Ngrams(traf.lines)
     in_body = [traf_phrases.contains(line) for line in own.lines]
     last = max((i for i, found in enumerate(in_body) if found), default=-1)
-    tail = list(takewhile(lambda line: len(line.split()) <= SHORT_TAIL, own.lines[last + 1 :]))
+    tail = list(
+        takewhile(
+            lambda line: len(line.split()) <= SHORT_TAIL and line not in own.nested,
+            own.lines[last + 1 :],
+        )
+    )
     kept = [line for i, line in enumerate(own.lines[: last + 1]) if in_body[i]]
     kept += tail[:MAX_TAIL]
     if kept == own.lines:
         return own
-    return Candidate(own.layer, kept)
+    return Candidate(own.layer, kept, own.nested)
 
 
 def _laid_out_in_tables(traf: Candidate) -> bool:

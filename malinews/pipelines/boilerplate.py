@@ -87,6 +87,10 @@ _RELATED_OPENERS = (  # line_key forms of the lines that open a block of related
     "voir aussi",
     "vous allez aimer lire ces articles",
     "articles similaires",
+    # the same blocks on English pages (Sahelien's English edition, wire copy)
+    "read more",
+    "don t miss",
+    "related articles",
 )
 # "Rejoignez notre chaîne WhatsApp pour recevoir nos articles en temps réel": a channel prompt,
 # whatever follows the channel's name (line_key form).
@@ -113,7 +117,19 @@ _GLUED_IMAGE = re.compile(
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _TWITTER_PIC = re.compile(r"\s*pic\.twitter\.com/\S+")
 _EXTERNAL_LINK = re.compile(r"\s*\(link is external\)")  # Drupal link marker in copied UN texts
-_RESIDUE_LINE = re.compile(r"^(?:@\w+:?|\d{1,5}|https?://\S+)$")
+_RESIDUE_LINE = re.compile(r"^(?:@\w+:?|\d{1,5})$")
+# A bare URL line is residue only when it is an embed that did not render (a social post or
+# video left as its address) or a media file's address; any other link on its own line is one
+# the author wrote into the article ("1) Lego Star Wars", then its shop link) and is kept.
+_EMBED_HOSTS = (
+    r"facebook\.com|fb\.watch|instagram\.com|twitter\.com|x\.com|youtube\.com|youtu\.be"
+    r"|tiktok\.com|vimeo\.com|dailymotion\.com|soundcloud\.com"
+)
+_RESIDUE_URL = re.compile(
+    rf"^(?:https?://)?(?:(?:www|m|mobile|pic)\.)?(?:{_EMBED_HOSTS})/\S*$"
+    r"|^https?://\S+\.(?:jpe?g|png|gif|webp|svg|mp3|m4a|ogg|wav|mp4|webm)(?:\?\S*)?$",
+    re.IGNORECASE,
+)
 
 _SOURCE_LINE = re.compile(r"^\s*Source\s*:\s*(.+)$", re.IGNORECASE)
 _WIRE_DOTS = re.compile(r"^\s*[.…]{3,}\s*(\S.*)$")
@@ -212,7 +228,11 @@ def _is_headline(line: str) -> bool:
 
 
 def _is_residue_line(line: str) -> bool:
-    return not any(char.isalnum() for char in line) or bool(_RESIDUE_LINE.match(line))
+    return (
+        not any(char.isalnum() for char in line)
+        or bool(_RESIDUE_LINE.match(line))
+        or bool(_RESIDUE_URL.match(line))
+    )
 
 
 @dataclass

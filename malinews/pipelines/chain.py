@@ -1,9 +1,10 @@
 """The stages in order (`STAGES`), and that order run on one saved page without Scrapy.
 
-The Scrapy settings (`ITEM_PIPELINES`), `extract_page` (`malinews extract`) and the bench all
-take their stage order from `STAGES`. Each stage's item pipeline calls the same plain function
-that `extract_page` runs; the stages that need the state store or the output folder are left
-out of `extract_page` (no dedupe against earlier crawls, nothing written).
+The Scrapy settings (`ITEM_PIPELINES`), `read_page` (`malinews.extract`; `extract_page`, its
+record, for `malinews extract`) and the bench all take their stage order from `STAGES`. Each
+stage's item pipeline calls the same plain function that `read_page` runs; the stages that need
+the state store or the output folder are left out of it (no dedupe against earlier crawls,
+nothing written).
 """
 
 from __future__ import annotations
@@ -16,16 +17,12 @@ from urllib.parse import urlsplit
 
 from malinews.article import Article
 from malinews.core.urls import article_id
+from malinews.pipelines.boilerplate import boilerplate_item
+from malinews.pipelines.clean import clean_item
+from malinews.pipelines.dates import date_item
+from malinews.pipelines.keywords import AlertRule, KeywordMatcher, keywords_item
 from malinews.extraction.extract import extract_article
 from malinews.extraction.html import decode_html
-from malinews.pipelines.boilerplate import BoilerplatePipeline, boilerplate_item
-from malinews.pipelines.clean import CleanPipeline, clean_item
-from malinews.pipelines.dates import DatePipeline, date_item
-from malinews.pipelines.dedupe import DedupePipeline
-from malinews.pipelines.export import ExportPipeline
-from malinews.pipelines.keywords import AlertRule, KeywordMatcher, KeywordsPipeline, keywords_item
-from malinews.pipelines.stage import Stage
-from malinews.pipelines.store import StorePipeline
 from malinews.sites import generic_profile
 from malinews.sites.profile import SiteProfile
 
@@ -48,31 +45,57 @@ def _alone(item: Article, _: Offline) -> Article:
 @dataclass(frozen=True)
 class StageSpec:
     name: str
-    pipeline: type[Stage]
+    # The item pipeline's class by its dotted path, which Scrapy imports: `malinews extract`
+    # does not pay for the store, the outbox and the feed sanitiser it never runs.
+    pipeline: str
     offline: Callable[[Article, Offline], Article] | None  # None: needs the store or output
 
 
 STAGES: tuple[StageSpec, ...] = (
-    StageSpec("clean", CleanPipeline, lambda item, _: clean_item(item)),
+    StageSpec("clean", "malinews.pipelines.clean.CleanPipeline", lambda item, _: clean_item(item)),
     StageSpec(
         "boilerplate",
-        BoilerplatePipeline,
+        "malinews.pipelines.boilerplate.BoilerplatePipeline",
         lambda item, run: boilerplate_item(item, profile=run.profile, learned=()),
     ),
-    StageSpec("date", DatePipeline, lambda item, _: date_item(item)),
-    StageSpec("dedupe", DedupePipeline, _alone),
-    StageSpec("keywords", KeywordsPipeline, lambda item, run: keywords_item(item, run.matcher)),
-    StageSpec("store", StorePipeline, None),
-    StageSpec("export", ExportPipeline, None),
+    StageSpec("date", "malinews.pipelines.dates.DatePipeline", lambda item, _: date_item(item)),
+    StageSpec("dedupe", "malinews.pipelines.dedupe.DedupePipeline", _alone),
+    StageSpec(
+        "keywords",
+        "malinews.pipelines.keywords.KeywordsPipeline",
+        lambda item, run: keywords_item(item, run.matcher),
+    ),
+    StageSpec("store", "malinews.pipelines.store.StorePipeline", None),
+    StageSpec("export", "malinews.pipelines.export.ExportPipeline", None),
 )
 
 
 def item_pipelines() -> dict[str, int]:
     """Scrapy's ITEM_PIPELINES setting: every stage, in the order of `STAGES`."""
-    return {
-        f"{stage.pipeline.__module__}.{stage.pipeline.__qualname__}": 100 * number
-        for number, stage in enumerate(STAGES, start=1)
-    }
+    return {stage.pipeline: 100 * number for number, stage in enumerate(STAGES, start=1)}
+
+
+def read_page(
+    body: bytes,
+    url: str,
+    profile: SiteProfile,
+    *,
+    rules: Sequence[AlertRule] = (),
+    now: datetime,
+    content_type: str | None = None,
+) -> Article | None:
+    """One saved page -> its article after every offline stage (no store: no dedupe), or None
+    if it is not an article (`malinews.extract`)."""
+    extraction = extract_article(decode_html(body, content_type), url, profile, fetched_at=now)
+    if extraction.article is None:
+        return None
+    item = extraction.article
+    item.fetched_at = now.isoformat(timespec="seconds")
+    run = Offline(profile, KeywordMatcher(rules))
+    for stage in STAGES:
+        if stage.offline is not None:
+            item = stage.offline(item, run)
+    return item
 
 
 def extract_page(
@@ -84,17 +107,9 @@ def extract_page(
     now: datetime,
     content_type: str | None = None,
 ) -> dict[str, Any] | None:
-    """One saved page -> its article record (no store: no dedupe), or None if not an article."""
-    extraction = extract_article(decode_html(body, content_type), url, profile, fetched_at=now)
-    if extraction.article is None:
-        return None
-    item = extraction.article
-    item.fetched_at = now.isoformat(timespec="seconds")
-    run = Offline(profile, KeywordMatcher(rules))
-    for stage in STAGES:
-        if stage.offline is not None:
-            item = stage.offline(item, run)
-    return item.record()
+    """One saved page -> its article record, or None if not an article (`malinews extract`)."""
+    article = read_page(body, url, profile, rules=rules, now=now, content_type=content_type)
+    return article.record() if article is not None else None
 
 
 def profile_for(url: str, sites: Sequence[SiteProfile] = ()) -> SiteProfile:

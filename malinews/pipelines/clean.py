@@ -12,8 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-import ftfy
-
 from malinews.article import Article
 from malinews.pipelines.stage import Stage
 
@@ -46,6 +44,8 @@ def normalize_text(text: str) -> str:
     """
     text = html.unescape(text)
     if _MOJIBAKE_HINT.search(text):
+        import ftfy  # on first use: most pages never need it, and it costs ~0.07 s to import
+
         text = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
     text = _BROKEN_MONTH.sub(_repair_month, text)
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
