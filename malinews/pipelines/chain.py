@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 from malinews.article import Article
 from malinews.core.urls import article_id
+from malinews.extraction.extract import extract_article
+from malinews.extraction.html import decode_html
 from malinews.pipelines.boilerplate import boilerplate_item
 from malinews.pipelines.clean import clean_item
 from malinews.pipelines.dates import date_item
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher, keywords_item
-from malinews.extraction.extract import extract_article
-from malinews.extraction.html import decode_html
 from malinews.sites import generic_profile
 from malinews.sites.profile import SiteProfile
 
