@@ -241,6 +241,9 @@ def test_a_page_that_shows_only_its_update_day_is_dated_that_day() -> None:
     # a page that also shows its publication day keeps it
     both = record(script, shown + '<p class="date">Erstveröffentlichung 01.01.2021</p>', lang="de")
     assert both["published"] == "2021-01-01T11:00:00+00:00"
+    # a modification "before" the publication is no republication: the metadata stands
+    earlier = script.replace("2021-01-01T11:00:00", "2023-06-01T11:00:00")
+    assert record(earlier, shown, lang="de")["published"] == "2023-06-01T11:00:00+00:00"
 
 
 @pytest.mark.parametrize("page", load_pages(PUBLIC), ids=lambda page: page.name)

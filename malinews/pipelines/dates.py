@@ -484,16 +484,17 @@ def _as_shown(
     A machine date (JSON-LD, `<meta>`, a `<time>` attribute) is often the day the CMS record
     was created or last saved, while the page tells its readers another: a visible line it
     labels as the publication date wins over a machine date of another day; and when the
-    metadata's publication and modification days differ and the page shows only the latter,
-    the page presents itself as of that day (a republished article) and that day wins.
+    metadata's modification day comes after its publication day and the page shows only the
+    modification day, the page presents itself as of that day (a republished article) and
+    that day wins.
     """
     if chosen is None or chosen[1] not in MACHINE_SOURCES:
         return chosen
     labelled = _labelled(candidates, now, lang)
     if labelled and labelled[0].date() != chosen[0].date():
         return labelled
-    if chosen[1] == "time" or modified is None or modified[0].date() == chosen[0].date():
-        return chosen
+    if chosen[1] == "time" or modified is None or modified[0].date() <= chosen[0].date():
+        return chosen  # (a modification before the publication is no republication)
     shown = list(_dated([c for c in candidates if c[0] in SHOWN_SOURCES], now, lang))
     days = {found.date() for found, _ in shown}
     if modified[0].date() in days and chosen[0].date() not in days:
