@@ -102,6 +102,16 @@ def test_a_clock_widget_is_not_the_publication_date() -> None:
     assert found["published"] == "2025-12-12T00:00:00+00:00"
 
 
+def test_a_date_line_holding_a_live_clock_is_not_the_publication_date() -> None:
+    found = record(
+        "",
+        '<div class="box_date_header"><p class="date">Mardi 16 décembre 2025 | 08:55 '
+        '<span class="ora_attuale_clock"></span></p></div>'
+        '<p class="date">3 décembre 2025</p>',
+    )
+    assert found["published"] == "2025-12-03T00:00:00+00:00"
+
+
 def test_a_comment_date_is_not_the_publication_date() -> None:
     found = record(
         "",

@@ -98,6 +98,8 @@ NOT_PUBLISHED_RE = re.compile(
     r"|^(?:aujourd'?hui|hier|today|yesterday|heute|gestern)$",
     re.I,
 )
+# A class or id of a live clock: the line holding one shows the current time, not the article's.
+CLOCK_RE = re.compile(r"clock|horloge|uhrzeit|orologio|reloj", re.I)
 # One class or id token of an ancestor holding comments or links to other articles.
 NOT_ARTICLE_TOKEN_RE = re.compile(
     r"^(?:comments?|commentlist|comment-(?:list|body|content|\d+)|kommentare?|replies|"
@@ -544,11 +546,21 @@ def _visible_dates(
         text = _with_labelled_value(element, squash(element.text_content()))
         if not 4 <= len(text) <= 100 or not DATE_HINT_RE.search(text):
             continue
-        if UPDATE_LABEL_RE.match(text) or NOT_PUBLISHED_RE.match(text):
+        if UPDATE_LABEL_RE.match(text) or NOT_PUBLISHED_RE.match(text) or _holds_clock(element):
             continue
         if not _in_chrome(element, article) and not _in_comments(element):
             dated[element] = text
     return list(dict.fromkeys(dated[e] for e in _innermost(list(dated))))[:3]
+
+
+def _holds_clock(element: lxml.html.HtmlElement) -> bool:
+    """A date line with a live clock in it ("Domenica 06 Dicembre 2020 | 00:36" and a
+    `<span class="ora_attuale_clock">`): a header showing today, whatever its labels."""
+    return any(
+        CLOCK_RE.search(f"{e.get('class', '')} {e.get('id', '')}")
+        for e in element.iter()
+        if isinstance(e.tag, str)
+    )
 
 
 def _with_labelled_value(element: lxml.html.HtmlElement, text: str) -> str:
