@@ -219,10 +219,12 @@ def test_a_date_labelled_as_published_beats_a_machine_date_of_another_day() -> N
         "</div>",
     )
     assert found["published"] == "2019-06-29T00:00:00+00:00"
-    # the label in one element, the date in the next; the update line is not the publication
+    # the label in one element, the date in the next (a comment between them is skipped); the
+    # update line is not the publication
     german = record(
         '<meta name="date" content="2021-10-15">',
-        '<div><span class="subheadline">Erschienen am:</span><h2>13.10.2021</h2></div>'
+        '<div><span class="subheadline">Erschienen am:</span><!-- Datum --><h2>13.10.2021</h2>'
+        "</div>"
         '<h4 class="timestamp">Zuletzt geändert am:</h4><p class="timestamp">15.10.2021</p>',
         lang="de",
     )

@@ -566,7 +566,7 @@ def _holds_clock(element: lxml.html.HtmlElement) -> bool:
 def _with_labelled_value(element: lxml.html.HtmlElement, text: str) -> str:
     """A label alone in its element ("Erschienen am:") followed by the date in the next one:
     the two texts as one line; any other text as it is."""
-    follower = element.getnext()
+    follower = next((e for e in element.itersiblings() if isinstance(e.tag, str)), None)
     if DATE_LABEL_RE.match(text) and not DATE_HINT_RE.search(text) and follower is not None:
         return f"{text} {squash(follower.text_content())}"
     return text
