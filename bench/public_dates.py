@@ -12,6 +12,8 @@ Pages are decoded as the crawler does (`decode_html`: gzip removed here, bytes o
 malinews column is the generic path (no site profile) as `malinews extract` runs it; a page that
 `extract_article` refuses is still dated from its date evidence (`date_evidence`), and the number
 refused is reported. Its day is the day written in `published`, i.e. the page's local day.
+The "malinews dates" row times the date work alone (parsing the page, `date_evidence`,
+`resolve_date`, no body extraction): the figure to compare with htmldate's speed.
 
 Fetch time: the pages' real fetch times are unknown, so each subset gets the earliest fetch time
 consistent with its ground truth: the day after its newest true date (mediacloud2020: collected
@@ -41,6 +43,7 @@ from malinews.extraction.html import decode_html, parse_html
 from malinews.pipelines.chain import extract_page
 from malinews.pipelines.dates import resolve_date
 from malinews.sites import generic_profile
+from malinews.sites.profile import SiteProfile
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "extraction-dev"
@@ -120,17 +123,26 @@ def _day(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
+def _profile(page: Page) -> SiteProfile:
+    host = (urlsplit(page.url).hostname or "page").removeprefix("www.")
+    return generic_profile(host.replace(".", "-"), (page.url,))
+
+
 def malinews_date(page: Page) -> tuple[str | None, str, bool]:
     """(day, evidence, refused) from the generic path."""
-    host = (urlsplit(page.url).hostname or "page").removeprefix("www.")
-    profile = generic_profile(host.replace(".", "-"), (page.url,))
-    record = extract_page(page.body, page.url, profile, now=page.fetched)
+    record = extract_page(page.body, page.url, _profile(page), now=page.fetched)
     if record is not None:
         return _day(record["published"]), str(record["date_source"]), False
+    day, source = dates_only(page)
+    return day, f"{source} (refused)", True
+
+
+def dates_only(page: Page) -> tuple[str | None, str]:
+    """(day, evidence) from the page's date evidence alone, without extracting its body."""
     root = parse_html(decode_html(page.body))
     if root is None:
-        return None, "empty", True
-    published, modified = date_evidence(root, page.url, profile)
+        return None, "empty"
+    published, modified = date_evidence(root, page.url, _profile(page))
     result = resolve_date(
         [(source, raw) for source, raw in published],
         url=page.url,
@@ -140,7 +152,7 @@ def malinews_date(page: Page) -> tuple[str | None, str, bool]:
         lang=page_language(root),
     )
     day = result.published.date().isoformat() if result.published else None
-    return day, f"{result.source} (refused)", True
+    return day, str(result.source)
 
 
 def _htmldate(extensive: bool) -> Callable[[Page], str | None]:
@@ -164,6 +176,7 @@ def run(shared_dir: Path) -> dict[str, Any]:
     pages = load_pages(shared_dir / "dates")
     subsets = sorted({page.subset for page in pages})
     tools: dict[str, Callable[[Page], tuple[str | None, str]]] = {
+        "malinews dates": dates_only,
         "htmldate extensive": lambda p: (_htmldate(True)(p), ""),
         "htmldate fast": lambda p: (_htmldate(False)(p), ""),
         "trafilatura": lambda p: (trafilatura_date(p), ""),

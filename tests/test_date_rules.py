@@ -102,6 +102,16 @@ def test_a_clock_widget_is_not_the_publication_date() -> None:
     assert found["published"] == "2025-12-12T00:00:00+00:00"
 
 
+def test_a_date_line_holding_a_live_clock_is_not_the_publication_date() -> None:
+    found = record(
+        "",
+        '<div class="box_date_header"><p class="date">Mardi 16 décembre 2025 | 08:55 '
+        '<span class="ora_attuale_clock"></span></p></div>'
+        '<p class="date">3 décembre 2025</p>',
+    )
+    assert found["published"] == "2025-12-03T00:00:00+00:00"
+
+
 def test_a_comment_date_is_not_the_publication_date() -> None:
     found = record(
         "",
@@ -156,6 +166,96 @@ def test_htmldate_comes_after_the_url_and_is_capped_at_the_fetch() -> None:
     assert result.source == "htmldate"
     future = resolve_date([("htmldate", "2026-01-05")], url=neutral, text="", fetched_at=FETCHED)
     assert future.published is None
+
+
+def test_a_page_without_language_gets_the_common_month_names() -> None:
+    found = parse_date("Domenica 06 Dicembre 2020", now=FETCHED)
+    assert found == datetime(2020, 12, 6, tzinfo=UTC)
+    assert parse_date("März 2021", now=FETCHED) == datetime(2021, 3, 1, tzinfo=UTC)
+    # a short abbreviation of one of them is not read: "out" is October in Portuguese
+    assert parse_date("Sold out 2020", now=FETCHED) is None
+
+
+def test_a_microdata_date_written_as_text_is_the_machine_date() -> None:
+    found = record("", '<p itemprop="datePublished" class="data">06 Dicembre 2020</p>', lang="")
+    assert found["published"] == "2020-12-06T00:00:00+00:00"
+    assert found["date_source"] == "time"
+
+
+def test_a_json_ld_block_with_a_stray_brace_and_dates_in_its_web_page_is_read() -> None:
+    ld = (
+        '{"@context": "http://schema.org", "@type": "NewsArticle", "mainEntityOfPage": '
+        '{"@type": "WebPage", "headline": "Le budget adopté", '
+        '"datePublished": "2020-10-26T18:10:00+01:00"}}}'
+    )
+    found = record(
+        f'<script type="application/ld+json">{ld}</script>',
+        '<div class="related"><span class="date">09.08.2020 u 10:52</span></div>',
+    )
+    assert found["published"] == "2020-10-26T18:10:00+01:00"
+    assert found["date_source"] == "jsonld"
+
+
+def test_a_date_with_spaces_after_the_dots_is_read() -> None:
+    found = record(
+        "",
+        '<div class="publish-date">Von <span>DTB</span> 4.\u2009 2.\u2009 2022.</div>',
+        lang="de",
+    )
+    assert found["published"] == "2022-02-04T00:00:00+00:00"
+
+
+def test_a_date_line_under_the_title_is_read_block_by_block() -> None:
+    found = record("", "<div><div>Familie</div><div>17/02/2022</div></div>", lang="de")
+    assert found["published"] == "2022-02-17T00:00:00+00:00"
+    assert found["date_source"] == "visible"
+
+
+def test_a_date_labelled_as_published_beats_a_machine_date_of_another_day() -> None:
+    """A `<time>` attribute (or a `<meta name="date">`) is often when the record was saved."""
+    found = record(
+        "",
+        '<div class="time"><time datetime="2019-07-03T10:18:46Z">Publié le 29 juin 2019</time>'
+        "</div>",
+    )
+    assert found["published"] == "2019-06-29T00:00:00+00:00"
+    # the label in one element, the date in the next (a comment between them is skipped); the
+    # update line is not the publication
+    german = record(
+        '<meta name="date" content="2021-10-15">',
+        '<div><span class="subheadline">Erschienen am:</span><!-- Datum --><h2>13.10.2021</h2>'
+        "</div>"
+        '<h4 class="timestamp">Zuletzt geändert am:</h4><p class="timestamp">15.10.2021</p>',
+        lang="de",
+    )
+    assert german["published"] == "2021-10-13T00:00:00+00:00"
+
+
+def test_a_labelled_date_of_the_same_day_keeps_the_machine_time_and_offset() -> None:
+    found = record(
+        '<meta property="article:published_time" content="2025-12-02T14:20:00+01:00">',
+        '<p class="date">Publié le 2 décembre 2025</p>',
+    )
+    assert found["published"] == "2025-12-02T14:20:00+01:00"
+    assert found["date_source"] == "meta"
+
+
+def test_a_page_that_shows_only_its_update_day_is_dated_that_day() -> None:
+    ld = (
+        '{"@type": "NewsArticle", "datePublished": "2021-01-01T11:00:00.000Z", '
+        '"dateModified": "2023-04-01T10:00:00.000Z"}'
+    )
+    script = f'<script type="application/ld+json">{ld}</script>'
+    shown = '<p class="info"><time datetime="2023-04-01 12:00">01.04.2023, 12:00</time> Uhr</p>'
+    found = record(script, shown, lang="de")
+    assert found["published"] == "2023-04-01T12:00:00+00:00"
+    assert found["modified"] == "2023-04-01T10:00:00+00:00"
+    # a page that also shows its publication day keeps it
+    both = record(script, shown + '<p class="date">Erstveröffentlichung 01.01.2021</p>', lang="de")
+    assert both["published"] == "2021-01-01T11:00:00+00:00"
+    # a modification "before" the publication is no republication: the metadata stands
+    earlier = script.replace("2021-01-01T11:00:00", "2023-06-01T11:00:00")
+    assert record(earlier, shown, lang="de")["published"] == "2023-06-01T11:00:00+00:00"
 
 
 @pytest.mark.parametrize("page", load_pages(PUBLIC), ids=lambda page: page.name)

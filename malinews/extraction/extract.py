@@ -20,6 +20,7 @@ import htmldate
 import lxml.html
 
 from malinews.article import Article
+from malinews.core.dates import PUBLISHED_LABELS
 from malinews.core.text import fold
 from malinews.core.urls import date_in_path, same_site
 from malinews.extraction.discovery import NOT_ARTICLE_PATH_RE
@@ -66,16 +67,21 @@ CHROME_TOKEN_RE = re.compile(
     re.I,
 )
 DATE_HINT_RE = re.compile(
-    r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|il y a|hier|aujourd|"
+    r"\b(\d{1,2}[/.-]\s?\d{1,2}[/.-]\s?\d{2,4}|\d{4}-\d{2}-\d{2}|il y a|hier|aujourd|"
     r"(janv|f(?:[ée\ufffd]|Ã©)v|mars|avr|mai|juin|juil|ao(?:[uû\ufffd]|Ã»)|sept|oct|nov|"
     r"d(?:[ée\ufffd]|Ã©)c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*\b|"
     # a day next to a word and a year, in any language: "20. März 2021", "17 de marzo de 2020"
     r"\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)",
     re.I,
 )
-# A date line labelled in words, whatever its markup: "Date : 27 mai 2012", "Publié le ...".
-DATE_LABEL_RE = re.compile(r"^(date|publi[ée]|mis en ligne|posted on)\b\s*(le\b)?\s*:?", re.I)
-UPDATE_LABEL_RE = re.compile(r"^(mis à jour|mise à jour|modifi[ée]|actualis[ée]|updated)\b", re.I)
+# A date line labelled in words, whatever its markup: "Date : 27 mai 2012", "Publié le ...",
+# "Published on", "Veröffentlicht am", "Erschienen am", "Publicado el", "Pubblicato il".
+DATE_LABEL_RE = re.compile(rf"^(date|{PUBLISHED_LABELS})\b\s*((?:le|on|am|el|il)\b)?\s*:?", re.I)
+UPDATE_LABEL_RE = re.compile(
+    r"^(mis à jour|mise à jour|modifi[ée]|actualis[ée]|updated|last updated|aktualisiert|"
+    r"zuletzt|ge[äa]ndert|actualizado|aggiornato)\b",
+    re.I,
+)
 # "Publié le 5 novembre 2025 | L'Essor": the newspaper after the date (aBamako, Abidjan.net).
 SOURCE_AFTER_DATE_RE = re.compile(r"\|\s*([^\W\d][^|]{1,40}?)\s*$")
 BYLINE_RE = re.compile(r"^(par|by)\b", re.I)
@@ -93,6 +99,8 @@ NOT_PUBLISHED_RE = re.compile(
     r"|^(?:aujourd'?hui|hier|today|yesterday|heute|gestern)$",
     re.I,
 )
+# A class or id of a live clock: the line holding one shows the current time, not the article's.
+CLOCK_RE = re.compile(r"clock|horloge|uhrzeit|orologio|reloj", re.I)
 # One class or id token of an ancestor holding comments or links to other articles.
 NOT_ARTICLE_TOKEN_RE = re.compile(
     r"^(?:comments?|commentlist|comment-(?:list|body|content|\d+)|kommentare?|replies|"
@@ -103,9 +111,10 @@ DATE_CLASS_RE = re.compile(r"date|time|posted|published|publie|meta|byline", re.
 # A complete date in words or digits, for unlabelled lines under the headline.
 FULL_DATE_RE = re.compile(
     r"\b\d{1,2}(?:er)?\s+(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|"
-    r"octobre|novembre|d[ée]cembre)\s+\d{4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b",
+    r"octobre|novembre|d[ée]cembre)\s+\d{4}\b|\b\d{1,2}[/.-]\s?\d{1,2}[/.-]\s?\d{4}\b",
     re.I,
 )
+JSON = json.JSONDecoder()
 MACHINE_DATE_CSS = "time, [itemprop=datePublished]"
 NEAR_TITLE = 3  # elements after the headline searched for an unlabelled date line
 TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—-]\s+")
@@ -139,8 +148,8 @@ def _json_ld(root: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
     for script in root.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
-        try:
-            data = json.loads(script.text)
+        try:  # the first value: a block with a stray closing brace after it is still read
+            data, _ = JSON.raw_decode(script.text.strip())
         except ValueError:
             continue
         stack = [data]
@@ -416,9 +425,10 @@ def _date_candidates(
     article = frozenset([heading, *heading.iterancestors()]) if heading is not None else frozenset()
     published: list[list[str]] = []
     modified: list[list[str]] = []
+    dated_ld = _ld_dated(ld)
     for key, target in (("datePublished", published), ("dateModified", modified)):
-        if isinstance(ld.get(key), str):
-            target.append(["jsonld", ld[key]])
+        if isinstance(dated_ld.get(key), str):
+            target.append(["jsonld", dated_ld[key]])
     meta_published = _meta(
         root,
         "article:published_time",
@@ -450,6 +460,15 @@ def _date_candidates(
     return published, modified
 
 
+def _ld_dated(ld: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-LD node holding the article's dates: the article, else the WebPage it names as
+    `mainEntityOfPage` (some sites nest the headline and dates there)."""
+    page = ld.get("mainEntityOfPage")
+    if "datePublished" not in ld and isinstance(page, dict) and "datePublished" in page:
+        return page
+    return ld
+
+
 def _htmldate(root: lxml.html.HtmlElement, dated: bool) -> str | None:
     """htmldate's publication day: its many known markups, and on a page where neither it nor
     we found a date (`dated`), its search of the whole text. That search is slow (it may call
@@ -476,7 +495,8 @@ def _machine_date(
             continue
         value = element.get("datetime") or element.get("content")
         if not value and element.get("itemprop") == "datePublished":
-            value = element.get("title")
+            # microdata's value is the text when no attribute holds it: "06 Dicembre 2020"
+            value = element.get("title") or squash(element.text_content())[:100]
         if value:
             return value
     return None
@@ -539,14 +559,33 @@ def _visible_dates(
     elements = date_elements or [e for e in root.iter() if _looks_dated(e)]
     dated: dict[lxml.html.HtmlElement, str] = {}
     for element in elements:
-        text = squash(element.text_content())
+        text = _with_labelled_value(element, squash(element.text_content()))
         if not 4 <= len(text) <= 100 or not DATE_HINT_RE.search(text):
             continue
-        if UPDATE_LABEL_RE.match(text) or NOT_PUBLISHED_RE.match(text):
+        if UPDATE_LABEL_RE.match(text) or NOT_PUBLISHED_RE.match(text) or _holds_clock(element):
             continue
         if not _in_chrome(element, article) and not _in_comments(element):
             dated[element] = text
     return list(dict.fromkeys(dated[e] for e in _innermost(list(dated))))[:3]
+
+
+def _holds_clock(element: lxml.html.HtmlElement) -> bool:
+    """A date line with a live clock in it ("Domenica 06 Dicembre 2020 | 00:36" and a
+    `<span class="ora_attuale_clock">`): a header showing today, whatever its labels."""
+    return any(
+        CLOCK_RE.search(f"{e.get('class', '')} {e.get('id', '')}")
+        for e in element.iter()
+        if isinstance(e.tag, str)
+    )
+
+
+def _with_labelled_value(element: lxml.html.HtmlElement, text: str) -> str:
+    """A label alone in its element ("Erschienen am:") followed by the date in the next one:
+    the two texts as one line; any other text as it is."""
+    follower = next((e for e in element.itersiblings() if isinstance(e.tag, str)), None)
+    if DATE_LABEL_RE.match(text) and not DATE_HINT_RE.search(text) and follower is not None:
+        return f"{text} {squash(follower.text_content())}"
+    return text
 
 
 def _dates_under_title(heading: lxml.html.HtmlElement) -> list[str]:
@@ -555,7 +594,8 @@ def _dates_under_title(heading: lxml.html.HtmlElement) -> list[str]:
     level: lxml.html.HtmlElement | None = heading
     while level is not None and level.tag not in ("body", "html"):
         for sibling in islice(level.itersiblings(), NEAR_TITLE):
-            text = squash(sibling.text_content()) if isinstance(sibling.tag, str) else ""
+            # one line per block: "Familie" and "17/02/2022" in two <div>s do not run together
+            text = " ".join(block_lines(sibling)) if isinstance(sibling.tag, str) else ""
             if len(text) <= 100 and FULL_DATE_RE.search(text):
                 return [text]
         if next(level.itersiblings(), None) is not None:

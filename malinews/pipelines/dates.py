@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from malinews.article import Article
+from malinews.core.dates import PUBLISHED_LABELS
 from malinews.core.text import fold
 from malinews.core.urls import date_in_path
 from malinews.pipelines.stage import Stage
@@ -34,6 +35,11 @@ BODY_WINDOW = 600
 """Body dates are looked for in this many leading characters only."""
 MAX_INPUT = 300
 """Longer date strings are cut: a date field is never this long."""
+UNDECLARED_LANGUAGES = ("en", "de", "es", "it", "pt", "nl")
+"""Languages whose month names are read, besides French, on a page that declares none."""
+MACHINE_SOURCES = ("jsonld", "meta", "time")
+SHOWN_SOURCES = ("time", "visible")
+"""Evidence the page shows its readers (a `<time>` is both machine-readable and shown)."""
 
 _MONTH_SPELLINGS = {
     1: ("janvier", "janv", "jan"),
@@ -94,25 +100,47 @@ _MONTH_NAMES = (
 """The keys of dateparser's locale data, in calendar order."""
 
 
+def _locale_months(tag: str) -> dict[str, int]:
+    """Folded month names of one dateparser locale ("de", "pt-BR"); {} for an unknown tag.
+    French needs no dateparser: `_MONTHS` holds its names (importing it costs start-up)."""
+    if tag.split("-")[0] == "fr":
+        return dict(_MONTHS)
+    from dateparser.languages import default_loader
+
+    try:
+        locale = default_loader.get_locale(tag)
+    except (ValueError, KeyError):
+        return {}
+    keys: dict[str, int] = {}
+    for number, name in enumerate(_MONTH_NAMES, start=1):
+        for spelling in locale.info.get(name, ()):
+            keys.setdefault(_fold(spelling), number)
+    return keys
+
+
+def _undeclared_months() -> dict[str, int]:
+    """Month names of `UNDECLARED_LANGUAGES`, for a page that declares no language: only the
+    words that name the same month in all of them ("dicembre", "März"; not a word that is one
+    month here and another there), and no short abbreviation, which may be a word of another
+    language ("out" is October in Portuguese)."""
+    seen: dict[str, set[int]] = {}
+    for tag in UNDECLARED_LANGUAGES:
+        for key, number in _locale_months(tag).items():
+            if len(key) >= 4:
+                seen.setdefault(key, set()).add(number)
+    return {key: numbers.pop() for key, numbers in seen.items() if len(numbers) == 1}
+
+
 @lru_cache(maxsize=64)
 def _language_months(lang: str | None) -> dict[str, int]:
     """Folded month names of the page's language (`<html lang>`, e.g. "de-DE"), from dateparser's
-    locale data, before the French ones (Mali's) which every page falls back on."""
-    keys: dict[str, int] = {}
+    locale data, before the French ones (Mali's) which every page falls back on. A page that
+    declares no language gets the common European ones (`UNDECLARED_LANGUAGES`)."""
     full = (lang or "").replace("_", "-")  # "en_US" is seen too
-    if full.split("-")[0] in ("", "fr"):  # `_MONTHS` holds dateparser's French names
-        return _MONTHS
-    from dateparser.languages import default_loader
-
-    for tag in dict.fromkeys([full, full.split("-")[0]]):
-        try:
-            locale = default_loader.get_locale(tag)
-        except (ValueError, KeyError):
-            continue
-        for number, name in enumerate(_MONTH_NAMES, start=1):
-            for spelling in locale.info.get(name, ()):
-                keys.setdefault(_fold(spelling), number)
-        break
+    keys = _undeclared_months() if not full else {}
+    for tag in dict.fromkeys([full, full.split("-")[0]] if full else []):
+        if keys := _locale_months(tag):
+            break
     return keys | {key: number for key, number in _MONTHS.items() if key not in keys}
 
 
@@ -127,8 +155,9 @@ _ISO = re.compile(
     re.IGNORECASE,
 )
 _RFC822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+# "05/11/2025", "5.11.25", "4. 2. 2022" (German typography puts a space after the dot)
 _NUMERIC = re.compile(
-    r"(?<!\d)(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})(?!\d)" + _TIME
+    r"(?<!\d)(?P<day>\d{1,2})[/.-]\s?(?P<month>\d{1,2})[/.-]\s?(?P<year>\d{4}|\d{2})(?!\d)" + _TIME
 )
 # day first: "mardi 4 novembre 2025", "21. Jan 2022", "martes 17 de marzo de 2020", "3rd May 2023"
 _TEXTUAL = re.compile(
@@ -147,6 +176,8 @@ _AGO = re.compile(
 )
 _DAY_WORD = re.compile(r"\b(?P<word>avant[- ]hier|hier|aujourd'?hui)(?!\w)" + _TIME)
 _DATEPARSER_HINT = re.compile(r"derni|semaine")
+_PUBLISHED_LABEL = re.compile(rf"^(?:{PUBLISHED_LABELS})\b")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _BODY_DATE = re.compile(
     rf"\b(?:(?P<rel>avant-hier|hier|aujourd'hui|ce)|le)\s+(?:(?P<weekday>{_WEEKDAY})\s*,?\s*)?"
     rf"(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_WORD})(?:\s+(?P<year>\d{{4}})(?!\d))?"
@@ -431,6 +462,48 @@ def _published(
     return chosen  # htmldate's guess, if any
 
 
+def _labelled(
+    candidates: Sequence[tuple[str, str]], now: datetime, lang: str | None
+) -> Dated | None:
+    """The page's first visible date line when it labels it as the publication date and gives
+    its year ("Publié le 29 juin 2019", "Erschienen am: 13.10.2021")."""
+    raw = next((raw for source, raw in candidates if source == "visible"), "")
+    if not _PUBLISHED_LABEL.match(_normalise(raw)) or not _YEAR.search(raw):
+        return None
+    found = parse_date(raw, now=now, lang=lang)
+    return (found, "visible") if found else None
+
+
+def _as_shown(
+    chosen: Dated | None,
+    candidates: Sequence[tuple[str, str]],
+    modified: Dated | None,
+    now: datetime,
+    lang: str | None,
+) -> Dated | None:
+    """The date the page shows its readers, where machine-readable metadata says otherwise.
+
+    A machine date (JSON-LD, `<meta>`, a `<time>` attribute) is often the day the CMS record
+    was created or last saved, while the page tells its readers another: a visible line it
+    labels as the publication date wins over a machine date of another day; and when the
+    metadata's modification day comes after its publication day and the page shows only the
+    modification day, the page presents itself as of that day (a republished article) and
+    that day wins.
+    """
+    if chosen is None or chosen[1] not in MACHINE_SOURCES:
+        return chosen
+    labelled = _labelled(candidates, now, lang)
+    if labelled and labelled[0].date() != chosen[0].date():
+        return labelled
+    if chosen[1] == "time" or modified is None or modified[0].date() <= chosen[0].date():
+        return chosen  # (a modification before the publication is no republication)
+    shown = list(_dated([c for c in candidates if c[0] in SHOWN_SOURCES], now, lang))
+    days = {found.date() for found, _ in shown}
+    if modified[0].date() in days and chosen[0].date() not in days:
+        return next(found for found in shown if found[0].date() == modified[0].date())
+    return chosen
+
+
 def resolve_date(
     candidates: Sequence[tuple[str, str]],
     *,
@@ -442,9 +515,12 @@ def resolve_date(
 ) -> DateResult:
     """Try candidates in the order given (the caller orders them by trust: jsonld, meta, time,
     feed, visible, htmldate), then the URL, then the body text. First acceptable date wins,
-    unless the URL's date confirms a later one. Month names are read in `lang` and French."""
-    published = _published(candidates, url, text, fetched_at, lang)
+    unless the URL's date confirms a later one or the page shows another (`_as_shown`). Month
+    names are read in `lang` and French."""
     modified = next(_dated(modified_candidates, fetched_at, lang), None)
+    published = _as_shown(
+        _published(candidates, url, text, fetched_at, lang), candidates, modified, fetched_at, lang
+    )
     return DateResult(
         published=published[0] if published else None,
         source=published[1] if published else None,
