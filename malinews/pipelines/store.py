@@ -8,7 +8,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +168,25 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX stories_date ON stories(COALESCE(earliest_published, first_seen));
     CREATE INDEX alerts_story ON alerts(story_id);
     """,
+    # 4: when each article is fetched again (revisit schedule) and whether it still exists
+    """
+    CREATE TABLE checks (
+        id TEXT PRIMARY KEY,  -- the article
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_checked TEXT NOT NULL,
+        missing_checks INTEGER NOT NULL DEFAULT 0,  -- takedown signs seen in a row
+        missing_since TEXT,  -- the first of them
+        removed_at TEXT  -- set once the takedown is confirmed
+    );
+    CREATE INDEX checks_site ON checks(site, last_checked);
+    INSERT INTO checks (id, site, url, first_seen, last_checked)
+        SELECT id, site, url, COALESCE(
+            (SELECT json_extract(r.record, '$.crawled_at') FROM revisions r
+             WHERE r.id = a.id AND r.revision = 1), crawled_at), crawled_at
+        FROM articles a;
+    """,
 )
 
 
@@ -218,9 +237,33 @@ class Store:
     def known_urls(self) -> dict[str, str]:
         """Every stored URL with the time its article was last fetched."""
         rows = self.conn.execute(
-            "SELECT s.url, a.crawled_at FROM seen_urls s JOIN articles a ON a.id = s.article_id"
+            "SELECT s.url, COALESCE(c.last_checked, a.crawled_at) FROM seen_urls s "
+            "JOIN articles a ON a.id = s.article_id LEFT JOIN checks c ON c.id = a.id"
         )
         return dict(rows.fetchall())
+
+    def due_checks(
+        self, site: str, ages: Sequence[float], now: datetime, limit: int
+    ) -> list[sqlite3.Row]:
+        """The site's articles due for a revisit at `now` (id, url), at most `limit`, the
+        longest overdue first. One is due when an age of `ages` (seconds after it was first
+        seen) has passed since its last fetch."""
+        if not ages or limit < 1:
+            return []
+        rows = self.conn.execute(
+            "SELECT id, url, first_seen, last_checked FROM checks WHERE site=? "
+            "AND julianday(last_checked) < julianday(first_seen) + ?",
+            (site, max(ages) / 86400),
+        ).fetchall()
+        due = [(when, row) for row in rows if (when := due_at(row, ages, now)) is not None]
+        return [row for _, row in sorted(due, key=lambda pair: pair[0])[:limit]]
+
+    def checked(self, article_id: str, when: str) -> None:
+        """The article was just fetched and found (or found unchanged): not missing."""
+        self.conn.execute(
+            "UPDATE checks SET last_checked=?, missing_checks=0, missing_since=NULL WHERE id=?",
+            (when, article_id),
+        )
 
     ARTICLE_COLUMNS = (
         "a.rowid, a.id, a.story_id, a.content_hash, a.revision, a.crawled_at, "
@@ -238,6 +281,15 @@ class Store:
             "ORDER BY a.crawled_at LIMIT 1",
             (content_hash,),
         ).fetchone()
+
+    def history(self, article_id: str) -> list[dict[str, Any]]:
+        """Every stored revision of an article, first to last."""
+        rows = self.conn.execute(
+            "SELECT revision, record FROM revisions WHERE id=? "
+            "UNION ALL SELECT revision, record FROM articles WHERE id=? ORDER BY 1",
+            (article_id, article_id),
+        )
+        return [json.loads(r[1]) for r in rows]
 
     def lsh_candidates(self, keys: Sequence[int], exclude: str) -> list[sqlite3.Row]:
         """Stored articles sharing at least one LSH band key, oldest first."""
@@ -279,6 +331,16 @@ class Store:
                 "revision, record, id) VALUES (?,?,?,?,?,?,?,?,?)",
                 row,
             ).lastrowid
+            self.conn.execute(
+                "INSERT INTO checks (id, site, url, first_seen, last_checked) VALUES (?,?,?,?,?)",
+                (
+                    record["id"],
+                    record["site"],
+                    record["url"],
+                    record["crawled_at"],
+                    record["crawled_at"],
+                ),
+            )
         else:
             previous = self.article(record["id"])
             assert previous is not None, "a later revision replaces a stored article"
@@ -484,6 +546,17 @@ class Store:
         return row[0]
 
 
+def due_at(row: sqlite3.Row, ages: Sequence[float], now: datetime) -> datetime | None:
+    """When the revisit an article (`first_seen`, `last_checked`) is due for at `now` was
+    scheduled, or None when none is due: the latest age passed, if not fetched since."""
+    first = datetime.fromisoformat(row["first_seen"])
+    passed = [first + timedelta(seconds=age) for age in ages]
+    passed = [when for when in passed if when <= now]
+    if passed and max(passed) > datetime.fromisoformat(row["last_checked"]):
+        return max(passed)
+    return None
+
+
 def alert_payload(record: dict[str, Any], hit: Any, story: dict[str, Any]) -> dict[str, Any]:
     """What an alert carries (see scheduler/outbox.py)."""
     return {
@@ -504,6 +577,11 @@ def alert_payload(record: dict[str, Any], hit: Any, story: dict[str, Any]) -> di
     }
 
 
+def event_payload(payload: dict[str, Any], event: str, detail: Any) -> dict[str, Any]:
+    """An alert about a later event of an article (edited, removed): its title says which."""
+    return {**payload, "title": f"({event}) {payload['title']}", "event": event, event: detail}
+
+
 class StorePipeline(Stage):
     """Save the article, its story and its alerts in one transaction."""
 
@@ -521,10 +599,14 @@ class StorePipeline(Stage):
             story = store.story(record["story_id"]) or {"copies": []}
             for hit in item.hits:
                 rule_channels = channels(hit.rule)
-                if outbox.record_alert(
-                    store.conn, alert_payload(record, hit, story), rule_channels, now
-                ):
-                    alerts += 1
+                events = spider.config.rule(hit.rule).on
+                payload = alert_payload(record, hit, story)
+                if "new" in events and outbox.record_alert(store.conn, payload, rule_channels, now):
+                    alerts += 1  # a new story, or an edit that made the article match
+                elif record["revision"] > 1 and "edited" in events:
+                    edited = event_payload(payload, "edited", record["changes"])
+                    key = f"{record['id']}@{record['revision']}"
+                    alerts += outbox.record_alert(store.conn, edited, rule_channels, now, key)
                 elif record["revision"] == 1:
                     copy = {
                         "site": record["site"],

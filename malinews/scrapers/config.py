@@ -21,7 +21,9 @@ from malinews.sites.profile import SiteProfile, check_css
 
 DEFAULT_CONFIG = "malinews.toml"
 NAME_RE = re.compile(r"^[a-z0-9_-]+$")
-INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$")
+INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+# ages after an article was first seen at which it is fetched again, for edits and takedowns
+DEFAULT_REVISIT = (3600.0, 6 * 3600.0, 86400.0, 3 * 86400.0, 7 * 86400.0)
 SELECTOR_KEYS = ("title", "body", "date", "author", "source", "listing_links", "next_page")
 
 
@@ -41,6 +43,8 @@ class CrawlSettings:
     obey_robots: bool = True
     max_pages: int = 200
     autothrottle: bool = True
+    revisit: tuple[float, ...] = DEFAULT_REVISIT
+    max_revisits: int = 50  # revisits per crawl of a site, after its new articles
 
     @property
     def user_agent(self) -> str:
@@ -64,9 +68,16 @@ class Config:
                 return site
         raise ConfigError(f"{self.path.name}: sites: no site named {name!r}")
 
+    def revisit(self, site: SiteProfile) -> tuple[float, ...]:
+        """The ages (seconds after first seen) at which the site's articles are fetched again."""
+        return self.crawl.revisit if site.revisit is None else site.revisit
+
+    def rule(self, name: str) -> AlertRule:
+        return next(r for r in self.alerts if r.name == name)
+
     def alert_channels(self, rule_name: str) -> list[str]:
         """Channels of a rule: its own list, else every configured one; always `jsonl`."""
-        rule = next(r for r in self.alerts if r.name == rule_name)
+        rule = self.rule(rule_name)
         names = list(rule.channels) or list(self.channels)
         return ["jsonl", *(n for n in names if n != "jsonl")]
 
@@ -76,7 +87,7 @@ class Config:
 
 
 def parse_interval(value: object, *, allow_zero: bool = False) -> float:
-    """'15m', '30s', '2h' or a number of seconds -> seconds (> 0, or ≥ 0 if allowed)."""
+    """'15m', '30s', '2h', '3d' or a number of seconds -> seconds (> 0, or ≥ 0 if allowed)."""
     if isinstance(value, bool):
         raise ValueError("expected a duration like '15m', '30s' or '2h'")
     if isinstance(value, int | float):
@@ -85,7 +96,7 @@ def parse_interval(value: object, *, allow_zero: bool = False) -> float:
         match = INTERVAL_RE.match(str(value))
         if not match:
             raise ValueError(f"invalid duration {value!r}: expected like '15m', '30s' or '2h'")
-        seconds = float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2]]
+        seconds = float(match[1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
     if seconds < 0 or (seconds == 0 and not allow_zero):
         raise ValueError(f"invalid duration {value!r}: must be positive")
     return seconds
@@ -172,6 +183,9 @@ def _crawl_settings(check: _Checker, data: Mapping[str, Any]) -> CrawlSettings:
     max_pages = check.get(data, key, "max_pages", int, defaults.max_pages)
     if max_pages < 1:
         raise check.fail(f"{key}.max_pages", "must be at least 1")
+    max_revisits = check.get(data, key, "max_revisits", int, defaults.max_revisits)
+    if max_revisits < 0:
+        raise check.fail(f"{key}.max_revisits", "must be zero or more")
     return CrawlSettings(
         interval=check.convert(
             f"{key}.interval", parse_interval, data.get("interval", defaults.interval)
@@ -189,6 +203,22 @@ def _crawl_settings(check: _Checker, data: Mapping[str, Any]) -> CrawlSettings:
         obey_robots=check.get(data, key, "obey_robots", bool, defaults.obey_robots),
         max_pages=max_pages,
         autothrottle=check.get(data, key, "autothrottle", bool, defaults.autothrottle),
+        revisit=_revisit(check, key, data, defaults.revisit),
+        max_revisits=max_revisits,
+    )
+
+
+def _revisit(
+    check: _Checker, key: str, data: Mapping[str, Any], default: tuple[float, ...]
+) -> tuple[float, ...]:
+    """The `revisit` list of a table as sorted ages in seconds (`[]`: no revisits)."""
+    if "revisit" not in data:
+        return default
+    ages = check.get(data, key, "revisit", list)
+    return tuple(
+        sorted(
+            check.convert(f"{key}.revisit[{i}]", parse_interval, age) for i, age in enumerate(ages)
+        )
     )
 
 
@@ -202,6 +232,7 @@ SITE_KEYS = (
     "boilerplate",
     "interval",
     "max_pages",
+    "revisit",
     "enabled",
 )
 
@@ -241,6 +272,8 @@ def _site(check: _Checker, key: str, data: Mapping[str, Any]) -> SiteProfile | N
         changes["interval"] = check.convert(f"{key}.interval", parse_interval, data["interval"])
     if "max_pages" in data:
         changes["max_pages"] = check.get(data, key, "max_pages", int)
+    if "revisit" in data:
+        changes["revisit"] = _revisit(check, key, data, ())
     selectors = check.get(data, key, "selectors", dict, {})
     check.table(selectors, f"{key}.selectors", SELECTOR_KEYS)
     for sel_name in selectors:

@@ -132,6 +132,31 @@ class NewsSpider(scrapy.Spider):
             meta={"handle_httpstatus_list": [304], **meta},
         )
 
+    def _revisits(self, now: datetime) -> list[scrapy.Request]:
+        """Stored articles due for a revisit, at most `max_revisits`: conditional requests
+        queued after new articles (lower priority), under the site's politeness."""
+        due = self.store.due_checks(
+            self.site.name, self.config.revisit(self.site), now, self.config.crawl.max_revisits
+        )
+        requests = []
+        for row in due:
+            self.scheduled.add(canonical_url(row["url"]))
+            etag, modified = self.store.validators(row["url"])
+            headers = {"If-None-Match": etag, "If-Modified-Since": modified}
+            requests.append(
+                scrapy.Request(
+                    row["url"],
+                    callback=self.parse_article,
+                    errback=self.on_error,
+                    headers={k: v for k, v in headers.items() if v},
+                    dont_filter=True,
+                    priority=-10,
+                    meta={"handle_httpstatus_list": [304], "revisit": row["id"]},
+                )
+            )
+        self.count("revisits", len(requests))
+        return requests
+
     def _article_request(
         self, url: str, feed_date: str | None = None, updated: str | None = None
     ) -> scrapy.Request | None:
@@ -184,6 +209,7 @@ class NewsSpider(scrapy.Spider):
                         meta={"optional": True},
                     )
                 )
+        requests += self._revisits(datetime.now(UTC))
         for request in requests:
             if request is not None:
                 yield request
@@ -270,9 +296,15 @@ class NewsSpider(scrapy.Spider):
         yield from (r for r in requests if r is not None)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        html = self._page(response)
+        revisit: str | None = response.meta.get("revisit")
+        if response.status == 304:  # only revisits ask for it
+            self.count("revisits_not_modified")
+        html = self._page(response) if response.status != 304 else None
+        if revisit and (html is not None or response.status == 304):
+            self.store.checked(revisit, _now())
         if html is None:
             return
+        self._remember(response)
         extraction = extract_article(
             html, response.url, self.site, feed_date=response.meta.get("feed_date")
         )
@@ -286,7 +318,7 @@ class NewsSpider(scrapy.Spider):
         """The article as an item; its URLs count as asked for in this crawl, so a later link
         to either is not fetched again."""
         self.scheduled.update(map(canonical_url, (article.url, article.canonical_url)))
-        article.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        article.fetched_at = _now()
         if article.extraction != "profile":
             self.count(f"extraction_{article.extraction}")
         return article
@@ -301,6 +333,11 @@ class NewsSpider(scrapy.Spider):
         self.count("errors")
         self.count(FAILED + kind)
         self.logger.warning("%s: %s (%s)", request.url, kind, failure.getErrorMessage())
+
+
+def _now() -> str:
+    """The crawl's clock as stored: ISO 8601 UTC to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def site_host(url: str) -> str | None:

@@ -1,0 +1,181 @@
+"""Revisits, edits and their diffs, through real crawls of a served copy of bamada.
+
+The sample site is the project's own (synthetic copy of bamada.net pages); the tests edit its
+files between crawls. Time passing is simulated by moving the stored times of the first crawl
+back (the spider's clock is the real one): no test sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from malinews.pipelines.store import Store
+from malinews.scheduler.demo import SiteServer, site_origin
+from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli, run_main
+from tests.test_incremental import ARTICLE_PATHS, generic_config
+
+RULES = """
+[[alerts]]
+name = "coton"
+keywords = ["coton"]
+on = ["new", "edited"]
+[[alerts]]
+name = "estimation"
+keywords = ["estimation révisée"]
+"""
+
+
+def age_store(output: Path, hours: float) -> None:
+    """Make every stored article `hours` older, as if that time had passed since the crawl."""
+    db = sqlite3.connect(output / "malinews.sqlite3")
+    shift = timedelta(hours=hours)
+    rows = db.execute("SELECT id, first_seen, last_checked FROM checks").fetchall()
+    with db:
+        for ident, first, last in rows:
+            db.execute(
+                "UPDATE checks SET first_seen=?, last_checked=? WHERE id=?",
+                (
+                    (datetime.fromisoformat(first) - shift).isoformat(),
+                    (datetime.fromisoformat(last) - shift).isoformat(),
+                    ident,
+                ),
+            )
+    db.close()
+
+
+def crawl_stats(output: Path) -> dict[str, int]:
+    db = sqlite3.connect(output / "malinews.sqlite3")
+    stats = db.execute("SELECT stats FROM crawls ORDER BY id DESC LIMIT 1").fetchone()[0]
+    db.close()
+    return {k.removeprefix("malinews/"): v for k, v in json.loads(stats).items()}
+
+
+def edit(page: Path, old: str, new: str) -> None:
+    html = page.read_text(encoding="utf-8")
+    assert old in html
+    page.write_text(html.replace(old, new), encoding="utf-8")
+
+
+def test_an_edit_is_seen_while_the_article_stays_in_listing_and_feed(
+    tmp_path: Path, site_copies: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = site_copies / "bamada"
+    out = tmp_path / "out"
+    with SiteServer(site, site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        config.write_text(config.read_text() + RULES, encoding="utf-8")
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        # the article is edited in place: still on the home page and in the RSS feed, whose
+        # entries carry no update date
+        edit(
+            site / BAMADA_TEMPLATE / "index.html",
+            "700 000 tonnes",
+            "750 000 tonnes, selon une estimation révisée,",
+        )
+        server.requests.clear()
+        second = run_cli("crawl", "--config", str(config))  # at once: nothing is due yet
+        assert second.returncode == 0, second.stderr
+        assert not [p for p in server.requests if p in ARTICLE_PATHS]
+        age_store(out, 2)  # two hours later: the 1h revisit of every article is due
+        server.requests.clear()
+        third = run_cli("crawl", "--config", str(config))
+        assert third.returncode == 0, third.stderr
+        revisited = [p for p in server.requests if p in ARTICLE_PATHS]
+    assert sorted(revisited) == sorted(ARTICLE_PATHS)
+    stats = crawl_stats(out)
+    assert stats["revisits"] == len(ARTICLE_PATHS)
+    assert stats["revisits_not_modified"] == len(ARTICLE_PATHS) - 1  # answered 304
+    assert stats["updated"] == 1
+    records = [r for r in read_jsonl(out / "articles.jsonl") if BAMADA_TEMPLATE in r["url"]]
+    assert [r["revision"] for r in records] == [1, 2]
+    assert records[0]["changes"] is None
+    assert records[1]["changes"] == {
+        "added": "750 000 tonnes, selon une estimation révisée,",
+        "removed": "700 000 tonnes",
+        "words_added": 6,
+        "words_removed": 2,
+    }
+    # the edit made the article match "estimation" (a new alert), and "coton" asked for edits
+    db = sqlite3.connect(out / "malinews.sqlite3")
+    alerts = [json.loads(p) for (p,) in db.execute("SELECT payload FROM alerts ORDER BY id")]
+    kinds = [
+        (a["rule"], a.get("event", "new")) for a in alerts if a["article_id"] == records[0]["id"]
+    ]
+    assert sorted(kinds) == [("coton", "edited"), ("coton", "new"), ("estimation", "new")]
+    edited = next(a for a in alerts if a.get("event") == "edited")
+    assert edited["title"].startswith("(edited) ")
+    assert edited["edited"]["added"] == records[1]["changes"]["added"]
+    # malinews diff, by id or by URL: words removed and added, marked when not on a terminal
+    code, shown, err = run_main(capsys, "diff", records[0]["id"], "--config", str(config))
+    assert code == 0, err
+    assert "[-700-] {+750+} 000 [-tonnes-] {+tonnes, selon une estimation révisée,+}" in shown
+    assert "\n\nLe Mali espère" in shown  # the title, then the body
+    assert shown.startswith("revision 1 -> 2 (")
+    code, by_url, _ = run_main(capsys, "diff", records[0]["url"], "--config", str(config))
+    assert code == 0 and by_url == shown
+    code, _, err = run_main(capsys, "diff", "nope", "--config", str(config))
+    assert (
+        code == 2 and err.strip() == "malinews: error: nope: no stored article with this id or URL"
+    )
+
+
+def test_cosmetic_changes_are_no_revision_and_the_budget_holds(
+    tmp_path: Path, site_copies: Path
+) -> None:
+    site = site_copies / "bamada"
+    out = tmp_path / "out"
+    with SiteServer(site, site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        config.write_text(
+            config.read_text().replace(
+                "autothrottle = false\n", "autothrottle = false\nmax_revisits = 2\n"
+            ),
+            encoding="utf-8",
+        )
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        # new spacing and a new share counter: the page's bytes change (no 304), its text not
+        edit(site / BAMADA_TEMPLATE / "index.html", "700 000 tonnes", "700 000\n   tonnes")
+        age_store(out, 2)
+        server.requests.clear()
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        revisited = [p for p in server.requests if p in ARTICLE_PATHS]
+    assert len(revisited) == 2
+    stats = crawl_stats(out)
+    assert stats["revisits"] == 2 and stats.get("updated", 0) == 0
+    assert len(read_jsonl(out / "articles.jsonl")) == len(ARTICLE_PATHS)
+
+
+def test_revisits_are_due_at_the_configured_ages(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    with store.transaction() as conn:
+        for n, seen in enumerate((start, start + timedelta(minutes=30))):
+            conn.execute(
+                "INSERT INTO checks (id, site, url, first_seen, last_checked) VALUES (?,?,?,?,?)",
+                (f"a{n}", "s", f"https://s.ml/{n}", seen.isoformat(), seen.isoformat()),
+            )
+    ages = (3600.0, 6 * 3600.0)
+
+    def due(hours: float, limit: int = 10) -> list[str]:
+        now = start + timedelta(hours=hours)
+        return [r["id"] for r in store.due_checks("s", ages, now, limit)]
+
+    assert due(0.9) == []
+    assert due(1.1) == ["a0"]
+    assert due(1.6) == ["a0", "a1"]  # the longest overdue first
+    assert due(1.6, limit=1) == ["a0"]
+    assert store.due_checks("s", (), start + timedelta(days=9), 10) == []  # revisit = []
+    store.checked("a0", (start + timedelta(hours=1.6)).isoformat())
+    assert due(2) == ["a1"]
+    store.checked("a1", (start + timedelta(hours=2)).isoformat())
+    assert due(6.2) == ["a0"]  # a1's 6h age comes at 6.5
+    assert due(7) == ["a0", "a1"]
+    for ident in ("a0", "a1"):
+        store.checked(ident, (start + timedelta(hours=7)).isoformat())
+    assert due(24 * 30) == []  # past the last age: never again
+    store.close()
