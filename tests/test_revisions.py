@@ -31,19 +31,19 @@ keywords = ["estimation révisée"]
 
 
 def age_store(output: Path, hours: float) -> None:
-    """Make every stored article `hours` older, as if that time had passed since the crawl."""
+    """Make every stored check `hours` older, as if that time had passed since the crawl."""
     db = sqlite3.connect(output / "malinews.sqlite3")
-    shift = timedelta(hours=hours)
-    rows = db.execute("SELECT id, first_seen, last_checked FROM checks").fetchall()
+    columns = ("first_seen", "last_checked", "missing_since")
+    rows = db.execute(f"SELECT id, {', '.join(columns)} FROM checks").fetchall()
     with db:
-        for ident, first, last in rows:
+        for ident, *times in rows:
+            older = [
+                (datetime.fromisoformat(t) - timedelta(hours=hours)).isoformat() if t else None
+                for t in times
+            ]
             db.execute(
-                "UPDATE checks SET first_seen=?, last_checked=? WHERE id=?",
-                (
-                    (datetime.fromisoformat(first) - shift).isoformat(),
-                    (datetime.fromisoformat(last) - shift).isoformat(),
-                    ident,
-                ),
+                "UPDATE checks SET first_seen=?, last_checked=?, missing_since=? WHERE id=?",
+                (*older, ident),
             )
     db.close()
 
@@ -179,3 +179,79 @@ def test_revisits_are_due_at_the_configured_ages(tmp_path: Path) -> None:
         store.checked(ident, (start + timedelta(hours=7)).isoformat())
     assert due(24 * 30) == []  # past the last age: never again
     store.close()
+
+
+NOT_FOUND_PAGE = """<!DOCTYPE html><html lang="fr-FR"><head><meta charset="UTF-8">
+<title>Page introuvable – Bamada.net</title></head><body class="error404">
+<header><a href="https://bamada.net/">Bamada.net</a></header>
+<main><h1>Oups ! Cette page est introuvable.</h1>
+<p>Cet article n'est plus disponible. Retrouvez toute l'actualité malienne sur notre page
+d'accueil.</p></main></body></html>"""
+GONE_RULE = """
+[[alerts]]
+name = "coton-gone"
+keywords = ["coton"]
+on = ["removed"]
+"""
+COTON = f"/{BAMADA_TEMPLATE}"
+KIDAL = "/kidal-reprise-des-cours-dans-une-vingtaine-decoles"
+SEGOU = "/segou-les-organisateurs-du-festival-sur-le-niger-devoilent-leur-programme"
+CARBURANT = "/carburant-la-situation-sameliore-a-bamako-grace-aux-convois-escortes"
+
+
+def test_takedowns_after_two_checks_an_hour_apart_and_a_reappearance(
+    tmp_path: Path, site_copies: Path
+) -> None:
+    site = site_copies / "bamada"
+    out = tmp_path / "out"
+
+    def removed() -> dict[str, str]:
+        return {
+            "/" + r["url"].split("/", 3)[3]: r["removed_reason"]
+            for r in read_jsonl(out / "articles.jsonl")
+            if r["removed_at"]
+        }
+
+    with SiteServer(site, site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        config.write_text(config.read_text() + GONE_RULE, encoding="utf-8")
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        server.routes[COTON] = (410, "")
+        server.routes[KIDAL] = (301, f"{server.url}/")  # sent to the home page
+        (site / SEGOU.strip("/") / "index.html").write_text(NOT_FOUND_PAGE, encoding="utf-8")
+        server.routes[CARBURANT] = (503, "")  # the server is unwell: no sign of anything
+        age_store(out, 2)
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        assert removed() == {}  # one sign is not a takedown
+        stats = crawl_stats(out)
+        assert stats["takedown_signs"] == 3 and stats["failed/http_503"] == 1
+        age_store(out, 0.5)  # half an hour later: too soon to confirm
+        server.requests.clear()
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        assert CARBURANT in server.requests and COTON not in server.requests
+        age_store(out, 1)  # an hour after the signs, they are checked again
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        assert removed() == {COTON: "http_410", KIDAL: "redirect", SEGOU: "not_found_page"}
+        # the feed says so, and the rule that asked for takedowns (only) alerted
+        feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+        gone = {
+            r["url"].split("/", 3)[3]: r["reason"]
+            for item in feed["items"]
+            for r in item["_malinews"]["removed"]
+        }
+        assert gone == {COTON[1:]: "http_410", KIDAL[1:]: "redirect", SEGOU[1:]: "not_found_page"}
+        alerts = read_jsonl(out / "alerts.jsonl")
+        assert [(a["rule"], a["event"], a["removed"]) for a in alerts] == [
+            ("coton-gone", "removed", "http_410")
+        ]
+        # the 410 was a mistake: the article is back, as it was
+        del server.routes[COTON]
+        age_store(out, 3)  # its 6h revisit
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+    coton = [r for r in read_jsonl(out / "articles.jsonl") if BAMADA_TEMPLATE in r["url"]]
+    assert [(r["revision"], r["removed_reason"]) for r in coton] == [
+        (1, None),
+        (2, "http_410"),
+        (3, None),
+    ]
+    assert coton[2]["text"] == coton[0]["text"]

@@ -38,7 +38,10 @@ def dedupe_item(store: Store, item: Article) -> Article | None:
     item.band_keys = neardup.band_keys(neardup.signature(item.text))
     existing = store.article(ident)
     if existing is not None:
-        if existing["content_hash"] == item.content_hash and existing["title"] == item.title:
+        unchanged = (
+            existing["content_hash"] == item.content_hash and existing["title"] == item.title
+        )
+        if unchanged and existing["removed_at"] is None:  # a page back after a takedown is news
             return None
         item.revision = existing["revision"] + 1
         item.story_id = existing["story_id"]

@@ -14,11 +14,13 @@ from typing import Any
 
 from malinews.article import Article
 from malinews.pipelines import neardup
+from malinews.pipelines.keywords import Hit
 from malinews.pipelines.stage import Stage
 from malinews.scheduler import outbox
 
 DB_NAME = "malinews.sqlite3"
 LEARN_MIN_ARTICLES = 3  # a line seen in this many articles of a site is boilerplate
+CONFIRM_AFTER = timedelta(hours=1)  # a takedown is confirmed by a second sign this much later
 
 
 def _indexed(row: str) -> str:
@@ -245,29 +247,84 @@ class Store:
     def due_checks(
         self, site: str, ages: Sequence[float], now: datetime, limit: int
     ) -> list[sqlite3.Row]:
-        """The site's articles due for a revisit at `now` (id, url), at most `limit`, the
-        longest overdue first. One is due when an age of `ages` (seconds after it was first
-        seen) has passed since its last fetch."""
+        """The site's articles due for a revisit at `now`, at most `limit`, the longest overdue
+        first. One is due when an age of `ages` (seconds after it was first seen) has passed
+        since its last fetch, or an hour after a takedown sign, to confirm it."""
         if not ages or limit < 1:
             return []
         rows = self.conn.execute(
-            "SELECT id, url, first_seen, last_checked FROM checks WHERE site=? "
-            "AND julianday(last_checked) < julianday(first_seen) + ?",
+            "SELECT id, url, first_seen, last_checked, missing_checks, removed_at FROM checks "
+            "WHERE site=? AND (julianday(last_checked) < julianday(first_seen) + ? "
+            "OR (missing_checks > 0 AND removed_at IS NULL))",
             (site, max(ages) / 86400),
         ).fetchall()
         due = [(when, row) for row in rows if (when := due_at(row, ages, now)) is not None]
         return [row for _, row in sorted(due, key=lambda pair: pair[0])[:limit]]
 
+    def track(self, record: dict[str, Any]) -> None:
+        """Schedule the revisits of a newly stored article (caller's transaction)."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO checks (id, site, url, first_seen, last_checked) "
+            "VALUES (?,?,?,?,?)",
+            (
+                record["id"],
+                record["site"],
+                record["url"],
+                record["crawled_at"],
+                record["crawled_at"],
+            ),
+        )
+
     def checked(self, article_id: str, when: str) -> None:
         """The article was just fetched and found (or found unchanged): not missing."""
         self.conn.execute(
-            "UPDATE checks SET last_checked=?, missing_checks=0, missing_since=NULL WHERE id=?",
+            "UPDATE checks SET last_checked=?, missing_checks=0, missing_since=NULL, "
+            "removed_at=NULL WHERE id=?",
             (when, article_id),
         )
 
+    def missing(self, article_id: str, reason: str, when: str) -> bool:
+        """Count a takedown sign; True when it confirms a takedown: a second sign in a row, at
+        least CONFIRM_AFTER after the first, of an article not yet removed."""
+        self.conn.execute(
+            "UPDATE checks SET last_checked=?, missing_checks=missing_checks+1, "
+            "missing_since=COALESCE(missing_since, ?) WHERE id=?",
+            (when, when, article_id),
+        )
+        row = self.conn.execute(
+            "SELECT missing_checks, missing_since, removed_at FROM checks WHERE id=?",
+            (article_id,),
+        ).fetchone()
+        return (
+            row["removed_at"] is None
+            and row["missing_checks"] >= 2
+            and datetime.fromisoformat(when) - datetime.fromisoformat(row["missing_since"])
+            >= CONFIRM_AFTER
+        )
+
+    def remove(self, article_id: str, reason: str, when: str) -> dict[str, Any]:
+        """Store the takedown as a new revision of the article's record (`removed_at`,
+        `removed_reason`), to be exported like any revision (caller's transaction)."""
+        current = self.article(article_id)
+        assert current is not None, "only a stored article is checked"
+        row = self.conn.execute("SELECT record FROM articles WHERE id=?", (article_id,))
+        record = {
+            **json.loads(row.fetchone()[0]),
+            "revision": current["revision"] + 1,
+            "changes": None,
+            "removed_at": when,
+            "removed_reason": reason,
+            "crawled_at": when,
+        }
+        keys = neardup.band_keys(neardup.signature(record["text"]))
+        self.save_article(record, current["content_hash"], keys, ())
+        self.conn.execute("UPDATE checks SET removed_at=? WHERE id=?", (when, article_id))
+        return record
+
     ARTICLE_COLUMNS = (
         "a.rowid, a.id, a.story_id, a.content_hash, a.revision, a.crawled_at, "
-        "json_extract(a.record, '$.title') AS title, json_extract(a.record, '$.text') AS text"
+        "json_extract(a.record, '$.title') AS title, json_extract(a.record, '$.text') AS text, "
+        "json_extract(a.record, '$.removed_at') AS removed_at"
     )
 
     def article(self, article_id: str) -> sqlite3.Row | None:
@@ -331,16 +388,6 @@ class Store:
                 "revision, record, id) VALUES (?,?,?,?,?,?,?,?,?)",
                 row,
             ).lastrowid
-            self.conn.execute(
-                "INSERT INTO checks (id, site, url, first_seen, last_checked) VALUES (?,?,?,?,?)",
-                (
-                    record["id"],
-                    record["site"],
-                    record["url"],
-                    record["crawled_at"],
-                    record["crawled_at"],
-                ),
-            )
         else:
             previous = self.article(record["id"])
             assert previous is not None, "a later revision replaces a stored article"
@@ -547,12 +594,16 @@ class Store:
 
 
 def due_at(row: sqlite3.Row, ages: Sequence[float], now: datetime) -> datetime | None:
-    """When the revisit an article (`first_seen`, `last_checked`) is due for at `now` was
-    scheduled, or None when none is due: the latest age passed, if not fetched since."""
+    """When the revisit an article is due for at `now` was scheduled, or None when none is:
+    the latest age passed since `first_seen`, if not fetched since; after a takedown sign, an
+    hour after it."""
+    last = datetime.fromisoformat(row["last_checked"])
+    if row["missing_checks"] and row["removed_at"] is None:
+        return last + CONFIRM_AFTER if last + CONFIRM_AFTER <= now else None
     first = datetime.fromisoformat(row["first_seen"])
     passed = [first + timedelta(seconds=age) for age in ages]
     passed = [when for when in passed if when <= now]
-    if passed and max(passed) > datetime.fromisoformat(row["last_checked"]):
+    if passed and max(passed) > last:
         return max(passed)
     return None
 
@@ -582,6 +633,28 @@ def event_payload(payload: dict[str, Any], event: str, detail: Any) -> dict[str,
     return {**payload, "title": f"({event}) {payload['title']}", "event": event, event: detail}
 
 
+def record_removal(store: Store, config: Any, article_id: str, reason: str, now: str) -> int:
+    """Store a confirmed takedown and alert the rules the article hit that asked to be told
+    (`on = ["removed"]`); returns how many alerts. `config` is the crawl's Config."""
+    rules = {rule.name: rule for rule in config.alerts}
+    alerts = 0
+    with store.transaction():
+        record = store.remove(article_id, reason, now)
+        story = store.story(record["story_id"]) or {"copies": []}
+        for name in record["keyword_hits"] or []:
+            rule = rules.get(name)  # a rule taken out of the config since has no say
+            if rule is None or "removed" not in rule.on:
+                continue
+            hit = Hit(rule.name, rule.severity, "", "", "")
+            payload = event_payload(alert_payload(record, hit, story), "removed", reason)
+            key = f"{article_id}@{record['revision']}"
+            channels = config.alert_channels(name)
+            alerts += outbox.record_alert(
+                store.conn, payload, channels, datetime.fromisoformat(now), key
+            )
+    return alerts
+
+
 class StorePipeline(Stage):
     """Save the article, its story and its alerts in one transaction."""
 
@@ -595,6 +668,7 @@ class StorePipeline(Stage):
         alerts = 0
         with self.writing(store.path), store.transaction():
             store.save_article(record, item.content_hash, item.band_keys, item.urls)
+            store.track(record)
             store.count_lines(record["site"], item.line_keys)
             story = store.story(record["story_id"]) or {"copies": []}
             for hit in item.hits:

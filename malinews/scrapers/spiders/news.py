@@ -18,8 +18,8 @@ from twisted.python.failure import Failure
 from malinews.article import Article
 from malinews.core.urls import canonical_url
 from malinews.pipelines.dates import parse_date
-from malinews.pipelines.store import Store
-from malinews.scrapers import discovery
+from malinews.pipelines.store import Store, record_removal
+from malinews.scrapers import discovery, takedown
 from malinews.scrapers.blocks import block_reason
 from malinews.scrapers.config import Config, load_config
 from malinews.scrapers.extract import extract_article
@@ -142,6 +142,8 @@ class NewsSpider(scrapy.Spider):
         for row in due:
             self.scheduled.add(canonical_url(row["url"]))
             etag, modified = self.store.validators(row["url"])
+            if row["missing_checks"] or row["removed_at"]:  # a page back as it was is news
+                etag = modified = None
             headers = {"If-None-Match": etag, "If-Modified-Since": modified}
             requests.append(
                 scrapy.Request(
@@ -151,7 +153,10 @@ class NewsSpider(scrapy.Spider):
                     headers={k: v for k, v in headers.items() if v},
                     dont_filter=True,
                     priority=-10,
-                    meta={"handle_httpstatus_list": [304], "revisit": row["id"]},
+                    meta={
+                        "handle_httpstatus_list": [304, *takedown.GONE],
+                        "revisit": row["id"],
+                    },
                 )
             )
         self.count("revisits", len(requests))
@@ -297,22 +302,45 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         revisit: str | None = response.meta.get("revisit")
-        if response.status == 304:  # only revisits ask for it
+        if response.status == 304:  # only revisits ask for it: the article is as stored
             self.count("revisits_not_modified")
-        html = self._page(response) if response.status != 304 else None
-        if revisit and (html is not None or response.status == 304):
-            self.store.checked(revisit, _now())
-        if html is None:
+            self.store.checked(response.meta["revisit"], _now())
             return
-        self._remember(response)
+        html = self._page(response) if response.status not in takedown.GONE else ""
+        if html is None:  # a block page: no sign of anything, checked again later
+            return
+        root = parse_html(html)
         extraction = extract_article(
-            html, response.url, self.site, feed_date=response.meta.get("feed_date")
+            html, response.url, self.site, feed_date=response.meta.get("feed_date"), root=root
         )
+        if revisit:
+            reason = takedown.takedown_reason(
+                response.status,
+                root,
+                redirected=bool(response.meta.get("redirect_urls")),
+                is_article=extraction.article is not None,
+            )
+            if reason is not None:
+                self._missing(revisit, reason)
+                return
+            self.store.checked(revisit, _now())
+        self._remember(response)
         if extraction.article is None:
             self.count("not_article")
             self.logger.debug("%s: not an article (%s)", response.url, extraction.reason)
             return
         yield self._item(extraction.article)
+
+    def _missing(self, article_id: str, reason: str) -> None:
+        """A takedown sign on a revisit; the second in a row, an hour after the first, makes
+        the article `removed` (a record line and the `on = ["removed"]` alerts)."""
+        self.count("takedown_signs")
+        now = _now()
+        if self.store.missing(article_id, reason, now):
+            alerts = record_removal(self.store, self.config, article_id, reason, now)
+            self.count("removed")
+            self.count("alerts", alerts)
+            self.logger.info("%s: removed (%s)", article_id, reason)
 
     def _item(self, article: Article) -> Article:
         """The article as an item; its URLs count as asked for in this crawl, so a later link
