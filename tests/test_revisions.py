@@ -13,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from malinews.pipelines.store import Store
 from malinews.scheduler.demo import SiteServer, site_origin
+from malinews.scrapers.archive import Archive, Place
 from tests.conftest import BAMADA_TEMPLATE, read_jsonl, run_cli, run_main
 from tests.test_incremental import ARTICLE_PATHS, generic_config
 
@@ -255,3 +257,63 @@ def test_takedowns_after_two_checks_an_hour_apart_and_a_reappearance(
         (3, None),
     ]
     assert coton[2]["text"] == coton[0]["text"]
+
+
+def test_the_archive_holds_the_exact_bytes_served_and_is_bounded(
+    tmp_path: Path, site_copies: Path
+) -> None:
+    site = site_copies / "bamada"
+    out = tmp_path / "out"
+    old_month = out / "archive" / "bamadaweb" / "2020-01.warc.gz"
+    old_month.parent.mkdir(parents=True)
+    old_month.write_bytes(b"")  # a month long past, beyond archive_days
+    with SiteServer(site, site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        config.write_text(
+            config.read_text().replace('dir = "out"', 'dir = "out"\narchive_days = 30'),
+            encoding="utf-8",
+        )
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        served = {
+            path: (site / path.strip("/") / "index.html")
+            .read_bytes()
+            .replace(site_origin("bamada").encode(), server.url.encode())
+            for path in ARTICLE_PATHS
+        }
+    assert not old_month.exists()
+    files = list((out / "archive" / "bamadaweb").glob("*.warc.gz"))
+    assert len(files) == 1 and files[0].name == f"{datetime.now(UTC):%Y-%m}.warc.gz"
+    with files[0].open("rb") as handle:  # read by warcio alone, record after record
+        bodies = {
+            "/" + r.rec_headers.get_header("WARC-Target-URI").split("/", 3)[3]: (
+                r.http_headers.get_header("ETag"),
+                r.content_stream().read(),
+            )
+            for r in ArchiveIterator(handle)
+            if r.rec_type == "response"
+        }
+    assert {path: body for path, (_, body) in bodies.items()} == served
+    assert all(etag for etag, _ in bodies.values())  # the headers as served
+    # the store points to each record, read back alone
+    store = Store(out)
+    rows = store.latest_archived("bamadaweb", "2000-01-01")
+    archive = Archive(out)
+    assert len(rows) == len(served)
+    for row in rows:
+        answer = archive.read(Place(row["file"], row["offset"], row["length"]))
+        assert answer.status == 200 and answer.body == served["/" + answer.url.split("/", 3)[3]]
+    store.close()
+    size = files[0].stat().st_size / len(served)
+    assert size < 15_000, size
+
+
+def test_no_archive_when_turned_off(tmp_path: Path, site_copies: Path) -> None:
+    with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        config.write_text(
+            config.read_text().replace('dir = "out"', 'dir = "out"\narchive = false'),
+            encoding="utf-8",
+        )
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+    assert len(read_jsonl(tmp_path / "out" / "articles.jsonl")) == len(ARTICLE_PATHS)
+    assert not (tmp_path / "out" / "archive").exists()

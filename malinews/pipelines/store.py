@@ -17,6 +17,7 @@ from malinews.pipelines import neardup
 from malinews.pipelines.keywords import Hit
 from malinews.pipelines.stage import Stage
 from malinews.scheduler import outbox
+from malinews.scrapers.archive import Place
 
 DB_NAME = "malinews.sqlite3"
 LEARN_MIN_ARTICLES = 3  # a line seen in this many articles of a site is boilerplate
@@ -188,6 +189,21 @@ MIGRATIONS: tuple[str, ...] = (
             (SELECT json_extract(r.record, '$.crawled_at') FROM revisions r
              WHERE r.id = a.id AND r.revision = 1), crawled_at), crawled_at
         FROM articles a;
+    """,
+    # 5: where each archived response is (scrapers/archive.py)
+    """
+    CREATE TABLE archived (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,  -- canonical form of the URL that answered
+        fetched_at TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        file TEXT NOT NULL,  -- relative to the output folder
+        offset INTEGER NOT NULL,
+        length INTEGER NOT NULL
+    );
+    CREATE INDEX archived_site ON archived(site, fetched_at);
+    CREATE INDEX archived_file ON archived(file);
     """,
 )
 
@@ -515,6 +531,32 @@ class Store:
             "UPDATE articles SET exported_revision=MAX(exported_revision, ?) WHERE id=?",
             [(r["revision"], r["id"]) for r in records],
         )
+
+    # -- raw archive ----------------------------------------------------------------------
+
+    def save_archived(
+        self, site: str, url: str, fetched_at: str, status: int, place: Place
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO archived (site, url, fetched_at, status, file, offset, length) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (site, url, fetched_at, status, place.file, place.offset, place.length),
+        )
+
+    def latest_archived(self, site: str | None, since: str) -> list[sqlite3.Row]:
+        """The last archived answer (status 200) of each stored article fetched at or after
+        `since`, with the article's id: what `malinews reprocess` reads again."""
+        return self.conn.execute(
+            "SELECT s.article_id AS id, a.site, a.url, MAX(a.fetched_at) AS fetched_at, "
+            "a.file, a.offset, a.length FROM archived a JOIN seen_urls s ON s.url = a.url "
+            "WHERE a.status = 200 AND a.fetched_at >= ? AND (? IS NULL OR a.site = ?) "
+            "GROUP BY s.article_id ORDER BY fetched_at",
+            (since, site, site),
+        ).fetchall()
+
+    def forget_archive_files(self, files: Iterable[str]) -> None:
+        """Drop the places of the records of deleted archive files."""
+        self.conn.executemany("DELETE FROM archived WHERE file=?", [(f,) for f in files])
 
     # -- learned boilerplate --------------------------------------------------------------
 

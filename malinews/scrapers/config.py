@@ -61,6 +61,8 @@ class Config:
     channels: Mapping[str, Any] = field(default_factory=dict)
     ops_channels: tuple[str, ...] = ()  # where operator alerts go, besides ops.jsonl
     token_env: str | None = None  # [serve]: the variable holding the web app's bearer token
+    archive: bool = True  # [output]: keep every fetched article response in WARC files
+    archive_days: int | None = None  # [output]: delete archive months older than this
 
     def site(self, name: str) -> SiteProfile:
         for site in self.sites:
@@ -313,7 +315,11 @@ def parse_config(
     check = _Checker(str(path))
     check.table(data, "", ("output", "crawl", "sites", "alerts", "channels", "ops", "serve"))
     output = check.get(data, "output", "output", dict, {}) if "output" in data else {}
-    check.table(output, "output", ("dir",))
+    check.table(output, "output", ("dir", "archive", "archive_days"))
+    archive = check.get(output, "output", "archive", bool, True)
+    archive_days = check.get(output, "output", "archive_days", int, None)
+    if archive_days is not None and archive_days < 1:
+        raise check.fail("output.archive_days", "must be at least 1")
     out_dir = Path(output_dir or check.get(output, "output", "dir", str, "output"))
     if not out_dir.is_absolute() and output_dir is None:
         out_dir = path.parent / out_dir
@@ -366,5 +372,14 @@ def parse_config(
     check.table(serve, "serve", ("token_env",))
     token_env = check.get(serve, "serve", "token_env", str, None)
     return Config(
-        path, out_dir, crawl, tuple(sites), tuple(rules), channels, ops_channels, token_env
+        path,
+        out_dir,
+        crawl,
+        tuple(sites),
+        tuple(rules),
+        channels,
+        ops_channels,
+        token_env,
+        archive=archive,
+        archive_days=archive_days,
     )

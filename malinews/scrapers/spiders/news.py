@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -20,6 +21,7 @@ from malinews.core.urls import canonical_url
 from malinews.pipelines.dates import parse_date
 from malinews.pipelines.store import Store, record_removal
 from malinews.scrapers import discovery, takedown
+from malinews.scrapers.archive import Archive
 from malinews.scrapers.blocks import block_reason
 from malinews.scrapers.config import Config, load_config
 from malinews.scrapers.extract import extract_article
@@ -61,6 +63,7 @@ class NewsSpider(scrapy.Spider):
     known: dict[str, str]  # stored canonical URL -> when its article was last fetched
     requested: set[str]  # feeds and listings asked for in this crawl
     scheduled: set[str]  # canonical URLs of the article pages asked for or yielded
+    archive: Archive | None  # where responses are kept, unless `archive = false`
 
     def __init__(
         self,
@@ -85,6 +88,10 @@ class NewsSpider(scrapy.Spider):
         spider.store = Store(config.output_dir)
         spider.known = spider.store.known_urls()
         spider.requested = set()
+        spider.archive = Archive(config.output_dir) if config.archive else None
+        if spider.archive is not None and config.archive_days:
+            pruned = spider.archive.prune(datetime.now(UTC), config.archive_days)
+            spider.store.forget_archive_files(pruned)
         spider.scheduled = set()
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -306,6 +313,7 @@ class NewsSpider(scrapy.Spider):
             self.count("revisits_not_modified")
             self.store.checked(response.meta["revisit"], _now())
             return
+        self._archive(response)
         html = self._page(response) if response.status not in takedown.GONE else ""
         if html is None:  # a block page: no sign of anything, checked again later
             return
@@ -330,6 +338,25 @@ class NewsSpider(scrapy.Spider):
             self.logger.debug("%s: not an article (%s)", response.url, extraction.reason)
             return
         yield self._item(extraction.article)
+
+    def _archive(self, response: Response) -> None:
+        """Keep the response as served in the WARC archive, and its place in the store."""
+        if self.archive is None:
+            return
+        now = datetime.now(UTC)
+        headers = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in response.headers.items()
+            for value in values
+        ]
+        status = f"{response.status} {HTTPStatus(response.status).phrase}"
+        place = self.archive.write(
+            self.site.name, response.url, status, headers, response.body, now
+        )
+        when = now.isoformat(timespec="seconds")
+        url = canonical_url(response.url)
+        self.store.save_archived(self.site.name, url, when, response.status, place)
+        self.count("archived")
 
     def _missing(self, article_id: str, reason: str) -> None:
         """A takedown sign on a revisit; the second in a row, an hour after the first, makes
