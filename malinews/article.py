@@ -73,7 +73,9 @@ class Article:
     story_id: str | None = None
     duplicate_of: str | None = None
     revision: int | None = None
-    changes: dict[str, str | int] | None = None  # words added and removed since the last revision
+    # words added and removed since the last revision; "reprocessed": true when the new revision
+    # comes from `malinews reprocess` rather than from the site
+    changes: dict[str, str | int | bool] | None = None
     # takedowns (scrapers/spiders/news.py): set on the record of a removed article
     removed_at: str | None = None
     removed_reason: str | None = None

@@ -317,3 +317,51 @@ def test_no_archive_when_turned_off(tmp_path: Path, site_copies: Path) -> None:
         assert run_cli("crawl", "--config", str(config)).returncode == 0
     assert len(read_jsonl(tmp_path / "out" / "articles.jsonl")) == len(ARTICLE_PATHS)
     assert not (tmp_path / "out" / "archive").exists()
+
+
+def test_reprocess_after_a_boilerplate_change_updates_only_the_affected_articles(
+    tmp_path: Path, site_copies: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        config.write_text(config.read_text() + GONE_RULE + RULES, encoding="utf-8")
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+    # the server is gone: reprocessing reads the archive only
+    before = read_jsonl(out / "articles.jsonl")
+    code, shown, err = run_main(capsys, "reprocess", "--config", str(config))
+    assert code == 0, err
+    assert shown.startswith(f"{len(ARTICLE_PATHS)} archived articles read (")
+    assert f"0 changed, {len(ARTICLE_PATHS)} unchanged, 0 new alerts" in shown
+    assert read_jsonl(out / "articles.jsonl") == before
+    # a profile fix: a paragraph of the Kidal article is the site's furniture after all
+    kidal = next(r for r in before if KIDAL in r["url"])
+    phrase = kidal["text"].split("\n\n")[2]
+    config.write_text(
+        config.read_text().replace(
+            "[[alerts]]", f"boilerplate = [{json.dumps(phrase, ensure_ascii=False)}]\n[[alerts]]", 1
+        ),
+        encoding="utf-8",
+    )
+    code, shown, err = run_main(
+        capsys, "reprocess", "--config", str(config), "--site", "bamadaweb", "--since", "1d"
+    )
+    assert code == 0, err
+    assert f"1 changed, {len(ARTICLE_PATHS) - 1} unchanged, 0 new alerts" in shown
+    after = read_jsonl(out / "articles.jsonl")
+    assert after[: len(before)] == before and len(after) == len(before) + 1
+    (new,) = after[len(before) :]
+    old = next(r for r in before if r["id"] == new["id"])
+    assert new["revision"] == 2 and KIDAL in new["url"]
+    assert phrase not in new["text"] and phrase in old["text"]
+    assert new["changes"]["reprocessed"] is True and new["changes"]["removed"].startswith("Dans la")
+    assert {
+        k: v for k, v in new.items() if k not in ("text", "revision", "changes", "removed")
+    } == {k: v for k, v in old.items() if k not in ("text", "revision", "changes", "removed")}
+    assert f"{new['id']}  revision 2" in shown
+    # the stories alerted at the crawl were not alerted again
+    db = sqlite3.connect(out / "malinews.sqlite3")
+    assert db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 1  # coton, new
+    db.close()
+    code, _, err = run_main(capsys, "reprocess", "--config", str(config), "--site", "nope")
+    assert code == 2 and "no site named 'nope'" in err

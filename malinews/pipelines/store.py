@@ -355,6 +355,10 @@ class Store:
             (content_hash,),
         ).fetchone()
 
+    def current_record(self, article_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT record FROM articles WHERE id=?", (article_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
     def history(self, article_id: str) -> list[dict[str, Any]]:
         """Every stored revision of an article, first to last."""
         rows = self.conn.execute(
@@ -697,39 +701,49 @@ def record_removal(store: Store, config: Any, article_id: str, reason: str, now:
     return alerts
 
 
+def store_article(store: Store, config: Any, item: Article, *, reprocessed: bool = False) -> int:
+    """Save the article, its story and its alerts in one transaction; returns how many alerts.
+
+    `config` is the crawl's Config (alert rules and channels). A reprocessed article (read
+    again from the archive) was not edited by its site: no `edited` alert, and its lines were
+    counted for learned boilerplate when it was fetched."""
+    record = item.record()
+    now = datetime.fromisoformat(item.fetched_at)  # one clock per page: the fetch's
+    alerts = 0
+    with store.transaction():
+        store.save_article(record, item.content_hash, item.band_keys, item.urls)
+        store.track(record)
+        if not reprocessed:
+            store.count_lines(record["site"], item.line_keys)
+        story = store.story(record["story_id"]) or {"copies": []}
+        for hit in item.hits:
+            rule_channels = config.alert_channels(hit.rule)
+            events = config.rule(hit.rule).on
+            payload = alert_payload(record, hit, story)
+            if "new" in events and outbox.record_alert(store.conn, payload, rule_channels, now):
+                alerts += 1  # a new story, or an edit that made the article match
+            elif record["revision"] > 1 and "edited" in events and not reprocessed:
+                edited = event_payload(payload, "edited", record["changes"])
+                key = f"{record['id']}@{record['revision']}"
+                alerts += outbox.record_alert(store.conn, edited, rule_channels, now, key)
+            elif record["revision"] == 1:
+                copy = {
+                    "site": record["site"],
+                    "url": record["url"],
+                    "published": record["published"],
+                }
+                outbox.add_copy(store.conn, hit.rule, record["story_id"], copy, now)
+    return alerts
+
+
 class StorePipeline(Stage):
     """Save the article, its story and its alerts in one transaction."""
 
     def process_item(self, item: Article) -> Article:
-        spider = self.spider
-        store: Store = spider.store
+        store: Store = self.spider.store
         item.crawled_at = item.fetched_at
-        record = item.record()
-        now = datetime.fromisoformat(item.fetched_at)  # one clock per page: the spider's
-        channels = spider.config.alert_channels
-        alerts = 0
-        with self.writing(store.path), store.transaction():
-            store.save_article(record, item.content_hash, item.band_keys, item.urls)
-            store.track(record)
-            store.count_lines(record["site"], item.line_keys)
-            story = store.story(record["story_id"]) or {"copies": []}
-            for hit in item.hits:
-                rule_channels = channels(hit.rule)
-                events = spider.config.rule(hit.rule).on
-                payload = alert_payload(record, hit, story)
-                if "new" in events and outbox.record_alert(store.conn, payload, rule_channels, now):
-                    alerts += 1  # a new story, or an edit that made the article match
-                elif record["revision"] > 1 and "edited" in events:
-                    edited = event_payload(payload, "edited", record["changes"])
-                    key = f"{record['id']}@{record['revision']}"
-                    alerts += outbox.record_alert(store.conn, edited, rule_channels, now, key)
-                elif record["revision"] == 1:
-                    copy = {
-                        "site": record["site"],
-                        "url": record["url"],
-                        "published": record["published"],
-                    }
-                    outbox.add_copy(store.conn, hit.rule, record["story_id"], copy, now)
+        with self.writing(store.path):
+            alerts = store_article(store, self.spider.config, item)
         self.count("alerts", alerts)
-        self.count("new" if record["revision"] == 1 else "updated")
+        self.count("new" if item.revision == 1 else "updated")
         return item

@@ -277,7 +277,7 @@ class NewsSpider(scrapy.Spider):
                 requests.append(self._conditional(following, self.parse_listing, page=page + 1))
         extraction = extract_article(html, response.url, self.site, root=root)
         if extraction.article is not None:
-            yield self._item(extraction.article)
+            yield self._item(extraction.article, _now())
         yield from (r for r in requests if r is not None)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
@@ -313,7 +313,8 @@ class NewsSpider(scrapy.Spider):
             self.count("revisits_not_modified")
             self.store.checked(response.meta["revisit"], _now())
             return
-        self._archive(response)
+        fetched = _now()  # one clock per page: its archive record, checks and article agree
+        self._archive(response, fetched)
         html = self._page(response) if response.status not in takedown.GONE else ""
         if html is None:  # a block page: no sign of anything, checked again later
             return
@@ -329,51 +330,50 @@ class NewsSpider(scrapy.Spider):
                 is_article=extraction.article is not None,
             )
             if reason is not None:
-                self._missing(revisit, reason)
+                self._missing(revisit, reason, fetched)
                 return
-            self.store.checked(revisit, _now())
+            self.store.checked(revisit, fetched)
         self._remember(response)
         if extraction.article is None:
             self.count("not_article")
             self.logger.debug("%s: not an article (%s)", response.url, extraction.reason)
             return
-        yield self._item(extraction.article)
+        yield self._item(extraction.article, fetched)
 
-    def _archive(self, response: Response) -> None:
+    def _archive(self, response: Response, fetched: str) -> None:
         """Keep the response as served in the WARC archive, and its place in the store."""
         if self.archive is None:
             return
-        now = datetime.now(UTC)
         headers = [
             (name.decode("latin-1"), value.decode("latin-1"))
             for name, values in response.headers.items()
             for value in values
         ]
-        status = f"{response.status} {HTTPStatus(response.status).phrase}"
+        known = response.status in HTTPStatus._value2member_map_  # a server may make one up
+        status = f"{response.status} {HTTPStatus(response.status).phrase if known else ''}"
+        when = datetime.fromisoformat(fetched)
         place = self.archive.write(
-            self.site.name, response.url, status, headers, response.body, now
+            self.site.name, response.url, status, headers, response.body, when
         )
-        when = now.isoformat(timespec="seconds")
         url = canonical_url(response.url)
-        self.store.save_archived(self.site.name, url, when, response.status, place)
+        self.store.save_archived(self.site.name, url, fetched, response.status, place)
         self.count("archived")
 
-    def _missing(self, article_id: str, reason: str) -> None:
+    def _missing(self, article_id: str, reason: str, now: str) -> None:
         """A takedown sign on a revisit; the second in a row, an hour after the first, makes
         the article `removed` (a record line and the `on = ["removed"]` alerts)."""
         self.count("takedown_signs")
-        now = _now()
         if self.store.missing(article_id, reason, now):
             alerts = record_removal(self.store, self.config, article_id, reason, now)
             self.count("removed")
             self.count("alerts", alerts)
             self.logger.info("%s: removed (%s)", article_id, reason)
 
-    def _item(self, article: Article) -> Article:
+    def _item(self, article: Article, fetched_at: str) -> Article:
         """The article as an item; its URLs count as asked for in this crawl, so a later link
         to either is not fetched again."""
         self.scheduled.update(map(canonical_url, (article.url, article.canonical_url)))
-        article.fetched_at = _now()
+        article.fetched_at = fetched_at
         if article.extraction != "profile":
             self.count(f"extraction_{article.extraction}")
         return article
