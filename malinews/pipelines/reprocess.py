@@ -10,9 +10,13 @@ site changed nothing.
 from __future__ import annotations
 
 import logging
+import os
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing import get_context
 from typing import Any
 
 from malinews.article import RECORD_FIELDS, Article
@@ -51,49 +55,74 @@ class Report:
         self.skipped[why] = self.skipped.get(why, 0) + 1
 
 
-def reprocess(config: Any, store: Store, *, site: str | None, since: datetime) -> Report:
+def reprocess(
+    config: Any, store: Store, *, site: str | None, since: datetime, workers: int = 0
+) -> Report:
     """Read again the last archived answer of each stored article fetched since `since` (of
-    one site, or all); store the records whose output changed. `config` is a Config."""
+    one site, or all); store the records whose output changed. `config` is a Config.
+
+    Pages are read and extracted by `workers` processes (default: one per core); only the
+    store is written by this one."""
     started = time.perf_counter()
     report = Report()
-    archive = Archive(config.output_dir)
     profiles = {profile.name: profile for profile in config.sites}
-    matcher = KeywordMatcher(config.alerts)
-    learned: dict[str, set[str]] = {}
-    for row in store.latest_archived(site, since.isoformat(timespec="seconds")):
-        profile = profiles.get(row["site"])
-        current = store.current_record(row["id"])
-        if profile is None:
+    jobs: list[tuple[dict[str, Any], dict[str, Any], frozenset[str]]] = []
+    learned: dict[str, frozenset[str]] = {}
+    for found in store.latest_archived(site, since.isoformat(timespec="seconds")):
+        current = store.current_record(found["id"])
+        name = found["site"]
+        if name not in profiles:
             report.skip("site_not_configured")
-            continue
-        if current is None or current["removed_at"]:
+        elif current is None or current["removed_at"]:
             report.skip("removed")  # its last page is no longer what the site serves
-            continue
-        try:
-            answer = archive.read(Place(row["file"], row["offset"], row["length"]))
-        except (OSError, ValueError, StopIteration) as exc:
-            report.skip("archive_unreadable")
-            log.warning("%s: archive record unreadable (%s)", row["file"], exc)
-            continue
-        report.read += 1
-        if profile.name not in learned:
-            learned[profile.name] = store.learned_lines(profile.name)
-        item = _article(answer.url, answer.body, answer.headers, row, profile, current)
-        if item is None:
-            report.skip("not_article")
-            continue
-        item = boilerplate_item(clean_item(item), profile=profile, learned=learned[profile.name])
-        item = keywords_item(date_item(item), matcher)
-        if not item.text:
-            report.skip("empty")
-            continue
-        if not _revise(item, current):
-            report.unchanged += 1
-            continue
-        report.alerts += store_article(store, config, item, reprocessed=True)
-        report.changed.append(item.record())
+        else:
+            if name not in learned:
+                learned[name] = frozenset(store.learned_lines(name))
+            jobs.append((dict(found), current, learned[name]))
+    _WORKER.update(archive=Archive(config.output_dir), profiles=profiles)
+    _WORKER.update(matcher=KeywordMatcher(config.alerts))
+    processes = min(workers or os.cpu_count() or 1, max(1, len(jobs) // CHUNK))
+    results: Iterator[Article | str]
+    with ExitStack() as stack:
+        if processes > 1:  # forked: the workers inherit the profiles and rules above
+            pool = stack.enter_context(get_context("fork").Pool(processes))
+            results = pool.imap(_extract, jobs, chunksize=CHUNK)
+        else:
+            results = map(_extract, jobs)
+        for (row, current, _), result in zip(jobs, results, strict=True):
+            if isinstance(result, str):
+                report.skip(result)
+                if result == "archive_unreadable":
+                    log.warning("%s: archive record unreadable", row["file"])
+                continue
+            report.read += 1
+            if not _revise(result, current):
+                report.unchanged += 1
+                continue
+            report.alerts += store_article(store, config, result, reprocessed=True)
+            report.changed.append(result.record())
     report.seconds = time.perf_counter() - started
     return report
+
+
+_WORKER: dict[str, Any] = {}  # what every job needs: set before the workers fork
+CHUNK = 32  # pages per job batch sent to a worker
+
+
+def _extract(job: tuple[dict[str, Any], dict[str, Any], frozenset[str]]) -> Article | str:
+    """One archived page through extraction and the stages (no store): the item, or why not."""
+    row, current, learned = job
+    profile = _WORKER["profiles"][row["site"]]
+    try:
+        answer = _WORKER["archive"].read(Place(row["file"], row["offset"], row["length"]))
+    except (OSError, ValueError, StopIteration):
+        return "archive_unreadable"
+    item = _article(answer.url, answer.body, answer.headers, row, profile, current)
+    if item is None:
+        return "not_article"
+    item = boilerplate_item(clean_item(item), profile=profile, learned=learned)
+    item = keywords_item(date_item(item), _WORKER["matcher"])
+    return item if item.text else "empty"
 
 
 def _article(
