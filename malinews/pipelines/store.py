@@ -277,11 +277,18 @@ class Store:
         due = [(when, row) for row in rows if (when := due_at(row, ages, now)) is not None]
         return [row for _, row in sorted(due, key=lambda pair: pair[0])[:limit]]
 
+    def article_of(self, url: str) -> str | None:
+        """The id of the stored article a canonical URL belongs to."""
+        row = self.conn.execute("SELECT article_id FROM seen_urls WHERE url=?", (url,)).fetchone()
+        return row[0] if row else None
+
     def track(self, record: dict[str, Any]) -> None:
-        """Schedule the revisits of a newly stored article (caller's transaction)."""
+        """Schedule the revisits of a newly stored article; a later revision was fetched at its
+        `crawled_at` (caller's transaction)."""
         self.conn.execute(
-            "INSERT OR IGNORE INTO checks (id, site, url, first_seen, last_checked) "
-            "VALUES (?,?,?,?,?)",
+            "INSERT INTO checks (id, site, url, first_seen, last_checked) VALUES (?,?,?,?,?) "
+            "ON CONFLICT (id) DO UPDATE SET "
+            "last_checked = MAX(last_checked, excluded.last_checked)",
             (
                 record["id"],
                 record["site"],

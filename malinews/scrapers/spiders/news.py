@@ -182,12 +182,15 @@ class NewsSpider(scrapy.Spider):
         if key in self.known and not revisit:
             self.count("skipped_known")
             return None
+        meta: dict[str, Any] = {"feed_date": feed_date}
+        if revisit:  # its check time moves on, so the same feed date asks no second time
+            meta["revisit"] = self.store.article_of(key)
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
             dont_filter=revisit,
-            meta={"feed_date": feed_date},
+            meta=meta,
         )
 
     def _updated_since(self, updated: str | None, stored: str | None) -> bool:
