@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -19,8 +20,10 @@ from twisted.python.failure import Failure
 from malinews.article import Article
 from malinews.core.urls import canonical_url
 from malinews.pipelines.dates import parse_date
+from malinews.pipelines.stage import OUTPUT_ERROR, stop_on_write_error
 from malinews.pipelines.store import Store, record_removal
 from malinews.scrapers import discovery, takedown
+from malinews.scrapers.archive import FOLDER as ARCHIVE_FOLDER
 from malinews.scrapers.archive import Archive
 from malinews.scrapers.blocks import block_reason
 from malinews.scrapers.config import Config, load_config
@@ -311,16 +314,32 @@ class NewsSpider(scrapy.Spider):
         yield from (r for r in requests if r is not None)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        """The article of a page, after its archive record, revisit check or takedown sign are
+        written; a failed write (disk full) stops the crawl with one line, like the stages'."""
+        if self.crawler.stats.get_value(OUTPUT_ERROR) is not None:
+            return
+        try:
+            article = self._read_article(response)
+        except (OSError, sqlite3.Error) as exc:
+            archive = self.config.output_dir / ARCHIVE_FOLDER
+            stop_on_write_error(
+                self.crawler, self.store.path if isinstance(exc, sqlite3.Error) else archive, exc
+            )
+            return
+        if article is not None:
+            yield article
+
+    def _read_article(self, response: Response) -> Article | None:
         revisit: str | None = response.meta.get("revisit")
         if response.status == 304:  # only revisits ask for it: the article is as stored
             self.count("revisits_not_modified")
             self.store.checked(response.meta["revisit"], _now())
-            return
+            return None
         fetched = _now()  # one clock per page: its archive record, checks and article agree
         self._archive(response, fetched)
         html = self._page(response) if response.status not in takedown.GONE else ""
         if html is None:  # a block page: no sign of anything, checked again later
-            return
+            return None
         root = parse_html(html)
         extraction = extract_article(
             html, response.url, self.site, feed_date=response.meta.get("feed_date"), root=root
@@ -334,14 +353,14 @@ class NewsSpider(scrapy.Spider):
             )
             if reason is not None:
                 self._missing(revisit, reason, fetched)
-                return
+                return None
             self.store.checked(revisit, fetched)
         self._remember(response)
         if extraction.article is None:
             self.count("not_article")
             self.logger.debug("%s: not an article (%s)", response.url, extraction.reason)
-            return
-        yield self._item(extraction.article, fetched)
+            return None
+        return self._item(extraction.article, fetched)
 
     def _archive(self, response: Response, fetched: str) -> None:
         """Keep the response as served in the WARC archive, and its place in the store."""
