@@ -27,6 +27,9 @@ RECORD_FIELDS = (
     "story_id",
     "duplicate_of",
     "revision",
+    "changes",
+    "removed_at",
+    "removed_reason",
     "keyword_hits",
     "removed",
     "extraction",
@@ -79,6 +82,12 @@ class Article:
     story_id: str | None = None
     duplicate_of: str | None = None
     revision: int | None = None
+    # words added and removed since the last revision; "reprocessed": true when the new revision
+    # comes from `malinews reprocess` rather than from the site
+    changes: dict[str, str | int | bool] | None = None
+    # takedowns (scrapers/spiders/news.py): set on the record of a removed article
+    removed_at: str | None = None
+    removed_reason: str | None = None
     # keywords
     keyword_hits: list[str] | None = None
     # store

@@ -333,6 +333,75 @@ def cmd_articles(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from malinews.core import diff
+    from malinews.core.urls import article_id, canonical_url
+    from malinews.pipelines.store import DB_NAME, Store
+
+    config = load_config(args.config, args.output)
+    if not (config.output_dir / DB_NAME).is_file():
+        raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
+    ident = article_id(canonical_url(args.id)) if "://" in args.id else args.id
+    store = Store(config.output_dir)
+    try:
+        history = store.history(ident)
+    finally:
+        store.close()
+    if not history:
+        raise UserError(f"{args.id}: no stored article with this id or URL")
+    numbers = [r["revision"] for r in history]
+    wanted = numbers[1:] if args.revision is None else [args.revision]
+    if any(n not in numbers[1:] for n in wanted):
+        raise UserError(f"--revision: {args.id} has revisions {numbers}; pick one after the first")
+    if not wanted:
+        print(f"{history[0]['url']}: one revision only, nothing changed")
+    color = sys.stdout.isatty()
+    for number in wanted:
+        old, new = history[numbers.index(number) - 1], history[numbers.index(number)]
+        print(f"revision {old['revision']} -> {number} ({new['crawled_at']})")
+        chunks = diff.word_diff(old["title"], old["text"], new["title"], new["text"])
+        print(diff.render(chunks, color=color), end="\n\n")
+    return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from malinews.pipelines.export import export_pending, write_feed
+    from malinews.pipelines.reprocess import reprocess
+    from malinews.pipelines.store import DB_NAME, Store
+    from malinews.scheduler.crawl import deliver
+
+    config = _config(args)
+    if args.site:
+        config.site(args.site)  # an unknown name is one line
+    if not (config.output_dir / DB_NAME).is_file():
+        raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
+    now = datetime.now(UTC)
+    since = now - timedelta(seconds=_duration("--since", args.since)) if args.since else None
+    store = Store(config.output_dir)
+    try:
+        report = reprocess(config, store, site=args.site, since=since or datetime.min)
+        export_pending(store, config.output_dir)
+        write_feed(store, config.output_dir)
+        deliver(config, store)
+    finally:
+        store.close()
+    rate = report.read / report.seconds if report.seconds else 0.0
+    skipped = ", ".join(f"{why} {n}" for why, n in sorted(report.skipped.items()))
+    print(
+        f"{report.read} archived articles read ({rate:.0f}/s): {len(report.changed)} changed, "
+        f"{report.unchanged} unchanged, {report.alerts} new alerts"
+        + (f"; skipped: {skipped}" if skipped else "")
+    )
+    for record in report.changed:
+        changes = record["changes"]
+        print(f"{record['id']}  revision {record['revision']}  {record['url']}")
+        if changes["removed"]:
+            print(f"    - {changes['removed']}")
+        if changes["added"]:
+            print(f"    + {changes['added']}")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "crawl": (cmd_crawl, "crawl the configured sites once, then print a summary"),
     "demo": (cmd_demo, "offline demo: crawl bundled sample sites served on 127.0.0.1"),
@@ -344,6 +413,8 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "sites": (cmd_sites, "list the site profiles and what each reads (feed, listing, sitemap)"),
     "serve": (cmd_serve, "web app and HTTP API on the state store (read-only)"),
     "articles": (cmd_articles, "list or search stored articles (the web app's search)"),
+    "diff": (cmd_diff, "what changed between the stored revisions of an article"),
+    "reprocess": (cmd_reprocess, "extract archived pages again (after an upgrade), no fetching"),
 }
 
 
@@ -366,11 +437,23 @@ def build_parser() -> argparse.ArgumentParser:
         "sites",
         "serve",
         "articles",
+        "diff",
+        "reprocess",
     ):
         parsers[name].add_argument(
             "--config", default=DEFAULT_CONFIG, help=f"config file (default: {DEFAULT_CONFIG})"
         )
-    for name in ("crawl", "export", "run", "alerts", "status", "serve", "articles"):
+    for name in (
+        "crawl",
+        "export",
+        "run",
+        "alerts",
+        "status",
+        "serve",
+        "articles",
+        "diff",
+        "reprocess",
+    ):
         parsers[name].add_argument("--output", help="output folder (default: [output] dir)")
     for name in ("crawl", "alerts", "articles"):
         parsers[name].add_argument("--json", action="store_true", help="print JSON")
@@ -411,6 +494,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--fetched-at",
         type=_fetch_time,
         help="when the page was saved, ISO 8601 (default: now); picks the site's layout of then",
+    )
+    parsers["reprocess"].add_argument("--site", help="only this site")
+    parsers["reprocess"].add_argument(
+        "--since", help="only pages fetched this recently, e.g. 30d (default: all)"
+    )
+    parsers["diff"].add_argument("id", help="article id, or its URL")
+    parsers["diff"].add_argument(
+        "--revision", type=int, help="only the change that made this revision (default: all)"
     )
     parsers["export"].add_argument(
         "--rebuild", action="store_true", help="rewrite articles.jsonl from scratch"

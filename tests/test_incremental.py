@@ -96,6 +96,9 @@ def test_a_changed_article_becomes_a_revision(
         server.requests.clear()
         assert run_cli("crawl", "--config", str(config)).returncode == 0
         refetched = [p for p in server.requests if p in ARTICLE_PATHS]
+        server.requests.clear()  # the same sitemap date again: already fetched since
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        assert not [p for p in server.requests if p in ARTICLE_PATHS]
     assert refetched == [f"/{BAMADA_TEMPLATE}"]
     records = [r for r in read_jsonl(tmp_path / "out" / "articles.jsonl") if "coton" in r["url"]]
     assert [r["revision"] for r in records] == [1, 2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sqlite3
@@ -133,7 +134,13 @@ def test_secrets_stay_out_of_output_logs_and_store(tmp_path: Path) -> None:
         dump = "\n".join(conn.iterdump())
     assert errors and all(errors), "the webhook should have failed (the server has no POST)"
     texts = [crawl.stdout, crawl.stderr, alerts.stdout, dump]
-    texts += [p.read_text("utf-8", "replace") for p in out.iterdir() if p.suffix != ".sqlite3"]
+    files = [p for p in out.rglob("*") if p.is_file() and p.suffix != ".sqlite3"]
+    texts += [
+        (gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()).decode(
+            "utf-8", "replace"
+        )
+        for p in files
+    ]
     # the failing webhook is announced by an ops alert, which must not leak either
     assert sorted(a["rule"] for a in json.loads(alerts.stdout)) == ["bamex", "ops:channel"]
     for text in texts:

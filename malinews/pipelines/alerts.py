@@ -21,18 +21,24 @@ FOLLOWUP_INTERVAL = timedelta(hours=1)
 
 
 def record_alert(
-    conn: sqlite3.Connection, alert: Mapping[str, Any], channels: Sequence[str], now: datetime
+    conn: sqlite3.Connection,
+    alert: Mapping[str, Any],
+    channels: Sequence[str],
+    now: datetime,
+    key: str | None = None,
 ) -> bool:
-    """Record `alert` as pending for each channel unless its (rule, story_id) exists; True if new.
+    """Record `alert` as pending for each channel unless its (rule, key) exists; True if new.
 
-    Does not commit: the caller's transaction stores the article and its alert together.
+    The key is the story (one alert per rule and story) unless given: an edit or a takedown
+    alerts once per event. Does not commit: the caller's transaction stores the article and
+    its alert together.
     """
     created = iso(now)
     cursor = conn.execute(
         "INSERT INTO alerts (rule, story_id, article_id, created_at, payload)"
         " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (rule, story_id) DO NOTHING",
-        (alert["rule"], alert["story_id"], alert["article_id"], created, dumps(dict(alert))),
+        (alert["rule"], key or alert["story_id"], alert["article_id"], created, dumps(dict(alert))),
     )
     if cursor.rowcount == 0:
         return False

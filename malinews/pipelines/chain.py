@@ -33,6 +33,7 @@ class Offline:
 
     profile: SiteProfile
     matcher: KeywordMatcher
+    learned: frozenset[str] = frozenset()  # the site's learned boilerplate lines (reprocess)
 
 
 def _alone(item: Article, _: Offline) -> Article:
@@ -56,7 +57,7 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec(
         "boilerplate",
         "malinews.pipelines.boilerplate.BoilerplatePipeline",
-        lambda item, run: boilerplate_item(item, profile=run.profile, learned=()),
+        lambda item, run: boilerplate_item(item, profile=run.profile, learned=run.learned),
     ),
     StageSpec("date", "malinews.pipelines.dates.DatePipeline", lambda item, _: date_item(item)),
     StageSpec("dedupe", "malinews.pipelines.dedupe.DedupePipeline", _alone),
@@ -91,7 +92,11 @@ def read_page(
         return None
     item = extraction.article
     item.fetched_at = now.isoformat(timespec="seconds")
-    run = Offline(profile, KeywordMatcher(rules))
+    return run_offline(item, Offline(profile, KeywordMatcher(rules)))
+
+
+def run_offline(item: Article, run: Offline) -> Article:
+    """`item` through every stage that needs neither the store nor the output folder."""
     for stage in STAGES:
         if stage.offline is not None:
             item = stage.offline(item, run)

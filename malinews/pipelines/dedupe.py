@@ -6,6 +6,7 @@ import hashlib
 import sqlite3
 
 from malinews.article import Article
+from malinews.core import diff
 from malinews.core.urls import article_id, canonical_url
 from malinews.pipelines import neardup
 from malinews.pipelines.stage import Stage, drop_item
@@ -37,11 +38,16 @@ def dedupe_item(store: Store, item: Article) -> Article | None:
     item.band_keys = neardup.band_keys(neardup.signature(item.text))
     existing = store.article(ident)
     if existing is not None:
-        if existing["content_hash"] == item.content_hash and existing["title"] == item.title:
+        unchanged = (
+            existing["content_hash"] == item.content_hash and existing["title"] == item.title
+        )
+        if unchanged and existing["removed_at"] is None:  # a page back after a takedown is news
             return None
         item.revision = existing["revision"] + 1
         item.story_id = existing["story_id"]
         item.modified = item.modified or item.fetched_at
+        chunks = diff.word_diff(existing["title"], existing["text"], item.title, item.text)
+        item.changes = diff.summary(chunks)
     else:
         item.revision = 1
         match = find_story(store, item, ident)

@@ -160,6 +160,12 @@ def feed_item(story: dict[str, Any], records: list[dict[str, Any]]) -> dict[str,
             "earliest_published": story["earliest_published"],
             "keyword_hits": hits,
             "copies": story["copies"],
+            # copies taken down since (404, redirect, not-found page): when and why
+            "removed": [
+                {"url": r["url"], "removed_at": r["removed_at"], "reason": r["removed_reason"]}
+                for r in records
+                if r.get("removed_at")
+            ],
         },
     }
     if story["earliest_published"]:
@@ -215,6 +221,8 @@ class ExportPipeline(Stage):
 
     def close_spider(self) -> None:
         output = self.spider.config.output_dir
-        if not self.output_failed:
+        if not self.output_failed:  # takedowns are stored by the spider, not as items
+            with self.writing(output / ARTICLES, item=False):
+                export_pending(self.spider.store, output)
             with self.writing(output / FEED, item=False):
                 write_feed(self.spider.store, output)

@@ -25,6 +25,7 @@ from malinews.pipelines.stage import Stage
 
 SEVERITIES = ("info", "warning", "critical")
 SNIPPET_MAX = 300
+EVENTS = ("new", "edited", "removed")  # what a rule's `on` may ask to be told of
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _SEPARATORS = re.escape(APOSTROPHES + DASHES)
@@ -71,6 +72,7 @@ class AlertRule:
     sites: tuple[str, ...] = ()
     severity: str = "info"
     channels: tuple[str, ...] = ()
+    on: tuple[str, ...] = ("new",)  # events alerted: a new match, an edit, a takedown
 
     @classmethod
     def from_config(cls, table: dict) -> AlertRule:
@@ -112,6 +114,14 @@ def _parse_strings(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _parse_events(value: object) -> tuple[str, ...]:
+    events = _parse_strings(value)
+    for event in events:
+        if event not in EVENTS:
+            raise ValueError(f"must list events among {', '.join(EVENTS)}, got {event!r}")
+    return events
+
+
 def _parse_keyword(entry: object) -> Keyword:
     variants = [entry] if isinstance(entry, str) else entry
     if not isinstance(variants, list | tuple) or not variants:
@@ -140,6 +150,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "sites": _parse_strings,
     "severity": _parse_severity,
     "channels": _parse_strings,
+    "on": _parse_events,
 }
 
 

@@ -55,9 +55,14 @@ class Stage:
             yield
         except (sqlite3.Error, OSError) as exc:
             where = self.spider.store.path if isinstance(exc, sqlite3.Error) else path
-            self.crawler.stats.set_value(OUTPUT_ERROR, f"{where}: cannot write: {exc}")
-            import asyncio  # only a crawl gets here; `malinews extract` need not import it
-
-            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="output_failed"))
+            stop_on_write_error(self.crawler, where, exc)
             if item:
                 drop_item("output not writable")
+
+
+def stop_on_write_error(crawler: Any, where: Path, exc: Exception) -> None:
+    """Record why the crawl cannot write (`where`: the file) and stop it."""
+    crawler.stats.set_value(OUTPUT_ERROR, f"{where}: cannot write: {exc}")
+    import asyncio  # only a crawl gets here; `malinews extract` need not import it
+
+    asyncio.ensure_future(crawler.engine.close_spider_async(reason="output_failed"))

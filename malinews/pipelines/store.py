@@ -8,17 +8,19 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from malinews.article import Article
+from malinews.article import Article, Hit
 from malinews.pipelines import neardup
 from malinews.pipelines.alerts import add_copy, record_alert
+from malinews.pipelines.archive import Place
 from malinews.pipelines.stage import OutputError, Stage
 
 DB_NAME = "malinews.sqlite3"
 LEARN_MIN_ARTICLES = 3  # a line seen in this many articles of a site is boilerplate
+CONFIRM_AFTER = timedelta(hours=1)  # a takedown is confirmed by a second sign this much later
 
 
 def _indexed(row: str) -> str:
@@ -201,6 +203,40 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO deliveries SELECT * FROM deliveries_old;
     DROP TABLE deliveries_old;
     """,
+    # 6: when each article is fetched again (revisit schedule) and whether it still exists
+    """
+    CREATE TABLE checks (
+        id TEXT PRIMARY KEY,  -- the article
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_checked TEXT NOT NULL,
+        missing_checks INTEGER NOT NULL DEFAULT 0,  -- takedown signs seen in a row
+        missing_since TEXT,  -- the first of them
+        removed_at TEXT  -- set once the takedown is confirmed
+    );
+    CREATE INDEX checks_site ON checks(site, last_checked);
+    INSERT INTO checks (id, site, url, first_seen, last_checked)
+        SELECT id, site, url, COALESCE(
+            (SELECT json_extract(r.record, '$.crawled_at') FROM revisions r
+             WHERE r.id = a.id AND r.revision = 1), crawled_at), crawled_at
+        FROM articles a;
+    """,
+    # 7: where each archived response is (pipelines/archive.py)
+    """
+    CREATE TABLE archived (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,  -- canonical form of the URL that answered
+        fetched_at TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        file TEXT NOT NULL,  -- relative to the output folder
+        offset INTEGER NOT NULL,
+        length INTEGER NOT NULL
+    );
+    CREATE INDEX archived_site ON archived(site, fetched_at);
+    CREATE INDEX archived_file ON archived(file);
+    """,
 )
 EXPORTS = ("articles.jsonl", "alerts.jsonl")  # a store missing beside these was lost, not new
 
@@ -300,13 +336,99 @@ class Store:
     def known_urls(self) -> dict[str, str]:
         """Every stored URL with the time its article was last fetched."""
         rows = self.conn.execute(
-            "SELECT s.url, a.crawled_at FROM seen_urls s JOIN articles a ON a.id = s.article_id"
+            "SELECT s.url, COALESCE(c.last_checked, a.crawled_at) FROM seen_urls s "
+            "JOIN articles a ON a.id = s.article_id LEFT JOIN checks c ON c.id = a.id"
         )
         return dict(rows.fetchall())
 
+    def due_checks(
+        self, site: str, ages: Sequence[float], now: datetime, limit: int
+    ) -> list[sqlite3.Row]:
+        """The site's articles due for a revisit at `now`, at most `limit`, the longest overdue
+        first. One is due when an age of `ages` (seconds after it was first seen) has passed
+        since its last fetch, or an hour after a takedown sign, to confirm it."""
+        if not ages or limit < 1:
+            return []
+        rows = self.conn.execute(
+            "SELECT id, url, first_seen, last_checked, missing_checks, removed_at FROM checks "
+            "WHERE site=? AND (julianday(last_checked) < julianday(first_seen) + ? "
+            "OR (missing_checks > 0 AND removed_at IS NULL))",
+            (site, max(ages) / 86400),
+        ).fetchall()
+        due = [(when, row) for row in rows if (when := due_at(row, ages, now)) is not None]
+        return [row for _, row in sorted(due, key=lambda pair: pair[0])[:limit]]
+
+    def article_of(self, url: str) -> str | None:
+        """The id of the stored article a canonical URL belongs to."""
+        row = self.conn.execute("SELECT article_id FROM seen_urls WHERE url=?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def track(self, record: dict[str, Any]) -> None:
+        """Schedule the revisits of a newly stored article; a later revision was fetched at its
+        `crawled_at` (caller's transaction)."""
+        self.conn.execute(
+            "INSERT INTO checks (id, site, url, first_seen, last_checked) VALUES (?,?,?,?,?) "
+            "ON CONFLICT (id) DO UPDATE SET "
+            "last_checked = MAX(last_checked, excluded.last_checked)",
+            (
+                record["id"],
+                record["site"],
+                record["url"],
+                record["crawled_at"],
+                record["crawled_at"],
+            ),
+        )
+
+    def checked(self, article_id: str, when: str) -> None:
+        """The article was just fetched and found (or found unchanged): not missing."""
+        self.conn.execute(
+            "UPDATE checks SET last_checked=?, missing_checks=0, missing_since=NULL, "
+            "removed_at=NULL WHERE id=?",
+            (when, article_id),
+        )
+
+    def missing(self, article_id: str, reason: str, when: str) -> bool:
+        """Count a takedown sign; True when it confirms a takedown: a second sign in a row, at
+        least CONFIRM_AFTER after the first, of an article not yet removed."""
+        self.conn.execute(
+            "UPDATE checks SET last_checked=?, missing_checks=missing_checks+1, "
+            "missing_since=COALESCE(missing_since, ?) WHERE id=?",
+            (when, when, article_id),
+        )
+        row = self.conn.execute(
+            "SELECT missing_checks, missing_since, removed_at FROM checks WHERE id=?",
+            (article_id,),
+        ).fetchone()
+        return (
+            row["removed_at"] is None
+            and row["missing_checks"] >= 2
+            and datetime.fromisoformat(when) - datetime.fromisoformat(row["missing_since"])
+            >= CONFIRM_AFTER
+        )
+
+    def remove(self, article_id: str, reason: str, when: str) -> dict[str, Any]:
+        """Store the takedown as a new revision of the article's record (`removed_at`,
+        `removed_reason`), to be exported like any revision (caller's transaction)."""
+        current = self.article(article_id)
+        assert current is not None, "only a stored article is checked"
+        row = self.conn.execute("SELECT record FROM articles WHERE id=?", (article_id,))
+        record = {
+            **json.loads(row.fetchone()[0]),
+            "revision": current["revision"] + 1,
+            "changes": None,
+            "removed_at": when,
+            "removed_reason": reason,
+            "crawled_at": when,
+        }
+        keys = neardup.band_keys(neardup.signature(record["text"]))
+        self.save_article(record, current["content_hash"], keys, ())
+        self.conn.execute("UPDATE checks SET removed_at=? WHERE id=?", (when, article_id))
+        return record
+
     ARTICLE_COLUMNS = (
         "a.rowid, a.id, a.story_id, a.content_hash, a.revision, a.crawled_at, "
-        "json_extract(a.record, '$.title') AS title, json_extract(a.record, '$.text') AS text"
+        "json_extract(a.record, '$.title') AS title, json_extract(a.record, '$.text') AS text, "
+        "json_extract(a.record, '$.removed_at') AS removed_at"
     )
 
     def article(self, article_id: str) -> sqlite3.Row | None:
@@ -320,6 +442,19 @@ class Store:
             "ORDER BY a.crawled_at LIMIT 1",
             (content_hash,),
         ).fetchone()
+
+    def current_record(self, article_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT record FROM articles WHERE id=?", (article_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def history(self, article_id: str) -> list[dict[str, Any]]:
+        """Every stored revision of an article, first to last."""
+        rows = self.conn.execute(
+            "SELECT revision, record FROM revisions WHERE id=? "
+            "UNION ALL SELECT revision, record FROM articles WHERE id=? ORDER BY 1",
+            (article_id, article_id),
+        )
+        return [json.loads(r[1]) for r in rows]
 
     def lsh_candidates(self, keys: Sequence[int], exclude: str) -> list[sqlite3.Row]:
         """Stored articles sharing at least one LSH band key, oldest first."""
@@ -513,6 +648,32 @@ class Store:
             (name, inode, size),
         )
 
+    # -- raw archive ----------------------------------------------------------------------
+
+    def save_archived(
+        self, site: str, url: str, fetched_at: str, status: int, place: Place
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO archived (site, url, fetched_at, status, file, offset, length) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (site, url, fetched_at, status, place.file, place.offset, place.length),
+        )
+
+    def latest_archived(self, site: str | None, since: str) -> list[sqlite3.Row]:
+        """The last archived answer (status 200) of each stored article fetched at or after
+        `since`, with the article's id: what `malinews reprocess` reads again."""
+        return self.conn.execute(
+            "SELECT s.article_id AS id, a.site, a.url, MAX(a.fetched_at) AS fetched_at, "
+            "a.file, a.offset, a.length FROM archived a JOIN seen_urls s ON s.url = a.url "
+            "WHERE a.status = 200 AND a.fetched_at >= ? AND (? IS NULL OR a.site = ?) "
+            "GROUP BY s.article_id ORDER BY fetched_at",
+            (since, site, site),
+        ).fetchall()
+
+    def forget_archive_files(self, files: Iterable[str]) -> None:
+        """Drop the places of the records of deleted archive files."""
+        self.conn.executemany("DELETE FROM archived WHERE file=?", [(f,) for f in files])
+
     # -- learned boilerplate --------------------------------------------------------------
 
     def learned_lines(self, site: str) -> set[str]:
@@ -590,6 +751,21 @@ class Store:
         return row[0]
 
 
+def due_at(row: sqlite3.Row, ages: Sequence[float], now: datetime) -> datetime | None:
+    """When the revisit an article is due for at `now` was scheduled, or None when none is:
+    the latest age passed since `first_seen`, if not fetched since; after a takedown sign, an
+    hour after it."""
+    last = datetime.fromisoformat(row["last_checked"])
+    if row["missing_checks"] and row["removed_at"] is None:
+        return last + CONFIRM_AFTER if last + CONFIRM_AFTER <= now else None
+    first = datetime.fromisoformat(row["first_seen"])
+    passed = [first + timedelta(seconds=age) for age in ages]
+    passed = [when for when in passed if when <= now]
+    if passed and max(passed) > last:
+        return max(passed)
+    return None
+
+
 def alert_payload(record: dict[str, Any], hit: Any, story: dict[str, Any]) -> dict[str, Any]:
     """What an alert carries (see pipelines/alerts.py)."""
     return {
@@ -610,32 +786,74 @@ def alert_payload(record: dict[str, Any], hit: Any, story: dict[str, Any]) -> di
     }
 
 
+def event_payload(payload: dict[str, Any], event: str, detail: Any) -> dict[str, Any]:
+    """An alert about a later event of an article (edited, removed): its title says which."""
+    return {**payload, "title": f"({event}) {payload['title']}", "event": event, event: detail}
+
+
+def record_removal(store: Store, config: Any, article_id: str, reason: str, now: str) -> int:
+    """Store a confirmed takedown and alert the rules the article hit that asked to be told
+    (`on = ["removed"]`); returns how many alerts. `config` is the crawl's Config."""
+    rules = {rule.name: rule for rule in config.alerts}
+    alerts = 0
+    with store.transaction():
+        record = store.remove(article_id, reason, now)
+        story = store.story(record["story_id"]) or {"copies": []}
+        for name in record["keyword_hits"] or []:
+            rule = rules.get(name)  # a rule taken out of the config since has no say
+            if rule is None or "removed" not in rule.on:
+                continue
+            hit = Hit(rule.name, rule.severity, "", "", "")
+            payload = event_payload(alert_payload(record, hit, story), "removed", reason)
+            key = f"{article_id}@{record['revision']}"
+            channels = config.alert_channels(name)
+            alerts += record_alert(store.conn, payload, channels, datetime.fromisoformat(now), key)
+    return alerts
+
+
+def store_article(store: Store, config: Any, item: Article, *, reprocessed: bool = False) -> int:
+    """Save the article, its story and its alerts in one transaction; returns how many alerts.
+
+    `config` is the crawl's Config (alert rules and channels). A reprocessed article (read
+    again from the archive) was not edited by its site: no `edited` alert, and its lines were
+    counted for learned boilerplate when it was fetched."""
+    record = item.record()
+    now = datetime.fromisoformat(item.fetched_at)  # one clock per page: the fetch's
+    alerts = 0
+    with store.transaction():
+        store.save_article(record, item.content_hash, item.band_keys, item.urls)
+        store.track(record)
+        if not reprocessed:
+            store.count_lines(record["site"], item.line_keys)
+        story = store.story(record["story_id"]) or {"copies": []}
+        for hit in item.hits:
+            rule_channels = config.alert_channels(hit.rule)
+            events = config.rule(hit.rule).on
+            payload = alert_payload(record, hit, story)
+            if "new" in events and record_alert(store.conn, payload, rule_channels, now):
+                alerts += 1  # a new story, or an edit that made the article match
+            elif record["revision"] > 1 and "edited" in events and not reprocessed:
+                edited = event_payload(payload, "edited", record["changes"])
+                key = f"{record['id']}@{record['revision']}"
+                alerts += record_alert(store.conn, edited, rule_channels, now, key)
+            elif record["revision"] == 1:
+                copy = {
+                    "site": record["site"],
+                    "url": record["url"],
+                    "published": record["published"],
+                }
+                add_copy(store.conn, hit.rule, record["story_id"], copy, now)
+    return alerts
+
+
 class StorePipeline(Stage):
     """Save the article, its story and its alerts in one transaction."""
 
     def process_item(self, item: Article) -> Article:
-        spider = self.spider
-        store: Store = spider.store
+        store: Store = self.spider.store
         item.crawled_at = item.fetched_at
-        record = item.record()
-        now = datetime.fromisoformat(item.fetched_at)  # one clock per page: the spider's
-        channels = spider.config.alert_channels
-        alerts = 0
-        with self.writing(store.path), store.transaction():
-            store.save_article(record, item.content_hash, item.band_keys, item.urls)
-            store.count_lines(record["site"], item.line_keys)
-            story = store.story(record["story_id"]) or {"copies": []}
-            for hit in item.hits:
-                rule_channels = channels(hit.rule)
-                if record_alert(store.conn, alert_payload(record, hit, story), rule_channels, now):
-                    alerts += 1
-                elif record["revision"] == 1:
-                    copy = {
-                        "site": record["site"],
-                        "url": record["url"],
-                        "published": record["published"],
-                    }
-                    add_copy(store.conn, hit.rule, record["story_id"], copy, now)
+        with self.writing(store.path):
+            alerts = store_article(store, self.spider.config, item)
         self.count("alerts", alerts)
-        self.count("new" if record["revision"] == 1 else "updated")
+        self.count("new" if item.revision == 1 else "updated")
         return item

@@ -48,6 +48,8 @@ class SiteServer:
         self.origin = origin
         self.requests: list[str] = []
         self.override: tuple[int, bytes] | None = None  # (status, body) answered to every request
+        # path -> (status, Location) answered instead of the file: a 410, a redirect home...
+        self.routes: dict[str, tuple[int, str]] = {}
         try:
             self._httpd = _Server(("127.0.0.1", port), self._handler())
         except OSError:
@@ -89,6 +91,14 @@ class SiteServer:
                     self.send_header("Content-Length", str(len(page)))
                     self.end_headers()
                     self.wfile.write(page)
+                    return
+                if path in server.routes:
+                    status, location = server.routes[path]
+                    self.send_response(status)
+                    if location:
+                        self.send_header("Location", location)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                     return
                 file = server.resolve(path)
                 if file is None:

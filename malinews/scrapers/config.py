@@ -27,6 +27,8 @@ NAME_RE = re.compile(r"^[a-z0-9_-]+$")
 INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 MAX_DURATION = 366 * 86400.0  # seconds: longer is a typo, and would overflow timers
 MAX_DOWNLOAD_DELAY = 600.0  # seconds between two requests to one site
+# ages after an article was first seen at which it is fetched again, for edits and takedowns
+DEFAULT_REVISIT = (3600.0, 6 * 3600.0, 86400.0, 3 * 86400.0, 7 * 86400.0)
 SELECTOR_KEYS = ("title", "body", "date", "author", "source", "listing_links", "next_page")
 
 
@@ -47,6 +49,8 @@ class CrawlSettings:
     max_pages: int = 200  # requests per site per crawl, retries and redirects included
     autothrottle: bool = True
     max_duration: float = 600.0  # seconds a crawl may last (default: see _crawl_settings)
+    revisit: tuple[float, ...] = DEFAULT_REVISIT
+    max_revisits: int = 50  # revisits per crawl of a site, after its new articles
 
     @property
     def user_agent(self) -> str:
@@ -63,6 +67,8 @@ class Config:
     channels: Mapping[str, Any] = field(default_factory=dict)
     ops_channels: tuple[str, ...] = ()  # where operator alerts go, besides ops.jsonl
     token_env: str | None = None  # [serve]: the variable holding the web app's bearer token
+    archive: bool = True  # [output]: keep every fetched article response in WARC files
+    archive_days: int | None = None  # [output]: delete archive months older than this
 
     def site(self, name: str) -> SiteProfile:
         for site in self.sites:
@@ -70,9 +76,16 @@ class Config:
                 return site
         raise ConfigError(f"{self.path.name}: sites: no site named {name!r}")
 
+    def revisit(self, site: SiteProfile) -> tuple[float, ...]:
+        """The ages (seconds after first seen) at which the site's articles are fetched again."""
+        return self.crawl.revisit if site.revisit is None else site.revisit
+
+    def rule(self, name: str) -> AlertRule:
+        return next(r for r in self.alerts if r.name == name)
+
     def alert_channels(self, rule_name: str) -> list[str]:
         """Channels of a rule: its own list, else every configured one; always `jsonl`."""
-        rule = next(r for r in self.alerts if r.name == rule_name)
+        rule = self.rule(rule_name)
         names = list(rule.channels) or list(self.channels)
         return ["jsonl", *(n for n in names if n != "jsonl")]
 
@@ -192,6 +205,9 @@ def _crawl_settings(check: _Checker, data: Mapping[str, Any]) -> CrawlSettings:
         # by default well under the interval: 2/3 of it, between 1 and 10 minutes
         data.get("max_duration", min(defaults.max_duration, max(60.0, interval * 2 / 3))),
     )
+    max_revisits = check.get(data, key, "max_revisits", int, defaults.max_revisits)
+    if max_revisits < 0:
+        raise check.fail(f"{key}.max_revisits", "must be zero or more")
     return CrawlSettings(
         interval=interval,
         max_duration=max_duration,
@@ -208,6 +224,22 @@ def _crawl_settings(check: _Checker, data: Mapping[str, Any]) -> CrawlSettings:
         obey_robots=check.get(data, key, "obey_robots", bool, defaults.obey_robots),
         max_pages=max_pages,
         autothrottle=check.get(data, key, "autothrottle", bool, defaults.autothrottle),
+        revisit=_revisit(check, key, data, defaults.revisit),
+        max_revisits=max_revisits,
+    )
+
+
+def _revisit(
+    check: _Checker, key: str, data: Mapping[str, Any], default: tuple[float, ...]
+) -> tuple[float, ...]:
+    """The `revisit` list of a table as sorted ages in seconds (`[]`: no revisits)."""
+    if "revisit" not in data:
+        return default
+    ages = check.get(data, key, "revisit", list)
+    return tuple(
+        sorted(
+            check.convert(f"{key}.revisit[{i}]", parse_interval, age) for i, age in enumerate(ages)
+        )
     )
 
 
@@ -221,6 +253,7 @@ SITE_KEYS = (
     "boilerplate",
     "interval",
     "max_pages",
+    "revisit",
     "enabled",
 )
 
@@ -262,6 +295,8 @@ def _site(check: _Checker, key: str, data: Mapping[str, Any]) -> SiteProfile | N
         changes["max_pages"] = check.get(data, key, "max_pages", int)
         if changes["max_pages"] < 1:
             raise check.fail(f"{key}.max_pages", "must be at least 1")
+    if "revisit" in data:
+        changes["revisit"] = _revisit(check, key, data, ())
     selectors = check.get(data, key, "selectors", dict, {})
     check.table(selectors, f"{key}.selectors", SELECTOR_KEYS)
     for sel_name in selectors:
@@ -302,7 +337,11 @@ def parse_config(
     check = _Checker(str(path))
     check.table(data, "", ("output", "crawl", "sites", "alerts", "channels", "ops", "serve"))
     output = check.get(data, "output", "output", dict, {}) if "output" in data else {}
-    check.table(output, "output", ("dir",))
+    check.table(output, "output", ("dir", "archive", "archive_days"))
+    archive = check.get(output, "output", "archive", bool, True)
+    archive_days = check.get(output, "output", "archive_days", int, None)
+    if archive_days is not None and archive_days < 1:
+        raise check.fail("output.archive_days", "must be at least 1")
     out_dir = Path(output_dir or check.get(output, "output", "dir", str, "output"))
     if not out_dir.is_absolute() and output_dir is None:
         out_dir = path.parent / out_dir
@@ -355,5 +394,14 @@ def parse_config(
     check.table(serve, "serve", ("token_env",))
     token_env = check.get(serve, "serve", "token_env", str, None)
     return Config(
-        path, out_dir, crawl, tuple(sites), tuple(rules), channels, ops_channels, token_env
+        path,
+        out_dir,
+        crawl,
+        tuple(sites),
+        tuple(rules),
+        channels,
+        ops_channels,
+        token_env,
+        archive=archive,
+        archive_days=archive_days,
     )

@@ -72,6 +72,7 @@ class SiteProfile:
     versions: tuple[Layout, ...] = ()  # past layouts, oldest first
     max_pages: int = 2  # listing pages followed per start URL
     interval: float | None = None  # seconds between scheduled crawls (None: global default)
+    revisit: tuple[float, ...] | None = None  # revisit ages in seconds (None: global default)
     builtin: bool = False
     # where article links come from: "feed" (RSS/Atom), "sitemap" (robots.txt), "listing"
     # (links and pagination of the start pages); the start pages are always fetched

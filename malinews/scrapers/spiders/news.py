@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -17,12 +19,15 @@ from twisted.python.failure import Failure
 
 from malinews.article import Article
 from malinews.core.urls import canonical_url
-from malinews.extraction import discovery
+from malinews.extraction import discovery, takedown
 from malinews.extraction.blocks import block_reason
 from malinews.extraction.extract import extract_article
 from malinews.extraction.html import decode_html, parse_html, too_complex
+from malinews.pipelines.archive import FOLDER as ARCHIVE_FOLDER
+from malinews.pipelines.archive import Archive
 from malinews.pipelines.dates import parse_date
-from malinews.pipelines.store import Store
+from malinews.pipelines.stage import OUTPUT_ERROR, stop_on_write_error
+from malinews.pipelines.store import Store, record_removal
 from malinews.scrapers.config import Config, load_config
 from malinews.sites.profile import SiteProfile
 
@@ -65,6 +70,7 @@ class NewsSpider(scrapy.Spider):
     known: dict[str, str]  # stored canonical URL -> when its article was last fetched
     requested: set[str]  # feeds and listings asked for in this crawl
     scheduled: set[str]  # canonical URLs of the article pages asked for or yielded
+    archive: Archive | None  # where responses are kept, unless `archive = false`
 
     def __init__(
         self,
@@ -89,6 +95,10 @@ class NewsSpider(scrapy.Spider):
         spider.store = Store(config.output_dir)
         spider.known = spider.store.known_urls()
         spider.requested = set()
+        spider.archive = Archive(config.output_dir) if config.archive else None
+        if spider.archive is not None and config.archive_days:
+            pruned = spider.archive.prune(datetime.now(UTC), config.archive_days)
+            spider.store.forget_archive_files(pruned)
         spider.scheduled = set()
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -136,6 +146,36 @@ class NewsSpider(scrapy.Spider):
             meta={"handle_httpstatus_list": [304], **meta},
         )
 
+    def _revisits(self, now: datetime) -> list[scrapy.Request]:
+        """Stored articles due for a revisit, at most `max_revisits`: conditional requests
+        queued after new articles (lower priority), under the site's politeness."""
+        due = self.store.due_checks(
+            self.site.name, self.config.revisit(self.site), now, self.config.crawl.max_revisits
+        )
+        requests = []
+        for row in due:
+            self.scheduled.add(canonical_url(row["url"]))
+            etag, modified = self.store.validators(row["url"])
+            if row["missing_checks"] or row["removed_at"]:  # a page back as it was is news
+                etag = modified = None
+            headers = {"If-None-Match": etag, "If-Modified-Since": modified}
+            requests.append(
+                scrapy.Request(
+                    row["url"],
+                    callback=self.parse_article,
+                    errback=self.on_error,
+                    headers={k: v for k, v in headers.items() if v},
+                    dont_filter=True,
+                    priority=-10,
+                    meta={
+                        "handle_httpstatus_list": [304, *takedown.GONE],
+                        "revisit": row["id"],
+                    },
+                )
+            )
+        self.count("revisits", len(requests))
+        return requests
+
     def _article_request(
         self, url: str, feed_date: str | None = None, updated: str | None = None
     ) -> scrapy.Request | None:
@@ -149,12 +189,15 @@ class NewsSpider(scrapy.Spider):
         if key in self.known and not revisit:
             self.count("skipped_known")
             return None
+        meta: dict[str, Any] = {"feed_date": feed_date}
+        if revisit:  # its check time moves on, so the same feed date asks no second time
+            meta["revisit"] = self.store.article_of(key)
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
             dont_filter=revisit,
-            meta={"feed_date": feed_date},
+            meta=meta,
         )
 
     def _updated_since(self, updated: str | None, stored: str | None) -> bool:
@@ -188,6 +231,7 @@ class NewsSpider(scrapy.Spider):
                         meta={"optional": True},
                     )
                 )
+        requests += self._revisits(datetime.now(UTC))
         for request in requests:
             if request is not None:
                 yield request
@@ -249,7 +293,7 @@ class NewsSpider(scrapy.Spider):
                 requests.append(self._conditional(following, self.parse_listing, page=page + 1))
         extraction = extract_article(html, response.url, self.site, root=root)
         if extraction.article is not None:
-            yield self._item(extraction.article)
+            yield self._item(extraction.article, _now())
         yield from (r for r in requests if r is not None)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
@@ -280,23 +324,88 @@ class NewsSpider(scrapy.Spider):
         yield from (r for r in requests if r is not None)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        html = self._page(response)
-        if html is None:
+        """The article of a page, after its archive record, revisit check or takedown sign are
+        written; a failed write (disk full) stops the crawl with one line, like the stages'."""
+        if self.crawler.stats.get_value(OUTPUT_ERROR) is not None:
             return
+        try:
+            article = self._read_article(response)
+        except (OSError, sqlite3.Error) as exc:
+            archive = self.config.output_dir / ARCHIVE_FOLDER
+            stop_on_write_error(
+                self.crawler, self.store.path if isinstance(exc, sqlite3.Error) else archive, exc
+            )
+            return
+        if article is not None:
+            yield article
+
+    def _read_article(self, response: Response) -> Article | None:
+        revisit: str | None = response.meta.get("revisit")
+        if response.status == 304:  # only revisits ask for it: the article is as stored
+            self.count("revisits_not_modified")
+            self.store.checked(response.meta["revisit"], _now())
+            return None
+        fetched = _now()  # one clock per page: its archive record, checks and article agree
+        self._archive(response, fetched)
+        html = self._page(response) if response.status not in takedown.GONE else ""
+        if html is None:  # a block page: no sign of anything, checked again later
+            return None
+        root = parse_html(html)
         extraction = extract_article(
-            html, response.url, self.site, feed_date=response.meta.get("feed_date")
+            html, response.url, self.site, feed_date=response.meta.get("feed_date"), root=root
         )
+        if revisit:
+            reason = takedown.takedown_reason(
+                response.status,
+                root,
+                redirected=bool(response.meta.get("redirect_urls")),
+                is_article=extraction.article is not None,
+            )
+            if reason is not None:
+                self._missing(revisit, reason, fetched)
+                return None
+            self.store.checked(revisit, fetched)
+        self._remember(response)
         if extraction.article is None:
             self.count("not_article")
             self.logger.debug("%s: not an article (%s)", response.url, extraction.reason)
-            return
-        yield self._item(extraction.article)
+            return None
+        return self._item(extraction.article, fetched)
 
-    def _item(self, article: Article) -> Article:
+    def _archive(self, response: Response, fetched: str) -> None:
+        """Keep the response as served in the WARC archive, and its place in the store."""
+        if self.archive is None:
+            return
+        headers = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in response.headers.items()
+            for value in values
+        ]
+        known = response.status in HTTPStatus._value2member_map_  # a server may make one up
+        status = f"{response.status} {HTTPStatus(response.status).phrase if known else ''}"
+        when = datetime.fromisoformat(fetched)
+        place = self.archive.write(
+            self.site.name, response.url, status, headers, response.body, when
+        )
+        url = canonical_url(response.url)
+        self.store.save_archived(self.site.name, url, fetched, response.status, place)
+        self.count("archived")
+
+    def _missing(self, article_id: str, reason: str, now: str) -> None:
+        """A takedown sign on a revisit; the second in a row, an hour after the first, makes
+        the article `removed` (a record line and the `on = ["removed"]` alerts)."""
+        self.count("takedown_signs")
+        if self.store.missing(article_id, reason, now):
+            alerts = record_removal(self.store, self.config, article_id, reason, now)
+            self.count("removed")
+            self.count("alerts", alerts)
+            self.logger.info("%s: removed (%s)", article_id, reason)
+
+    def _item(self, article: Article, fetched_at: str) -> Article:
         """The article as an item; its URLs count as asked for in this crawl, so a later link
         to either is not fetched again."""
         self.scheduled.update(map(canonical_url, (article.url, article.canonical_url)))
-        article.fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        article.fetched_at = fetched_at
         if article.extraction != "profile":
             self.count(f"extraction_{article.extraction}")
         return article
@@ -314,6 +423,11 @@ class NewsSpider(scrapy.Spider):
         self.count("errors")
         self.count(FAILED + kind)
         self.logger.warning("%s: %s (%s)", request.url, kind, failure.getErrorMessage())
+
+
+def _now() -> str:
+    """The crawl's clock as stored: ISO 8601 UTC to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def site_host(url: str) -> str | None:
