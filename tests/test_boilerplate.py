@@ -6,8 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from malinews.pipelines.boilerplate import GLOBAL_PHRASES, line_key, strip_boilerplate
+from malinews.article import Article
+from malinews.pipelines.boilerplate import (
+    GLOBAL_PHRASES,
+    boilerplate_item,
+    line_key,
+    strip_boilerplate,
+)
 from malinews.pipelines.clean import normalize_paragraphs
+from malinews.pipelines.store import LEARN_MIN_ARTICLES, Store
+from malinews.sites import generic_profile
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 TITLE_004 = (
@@ -372,3 +380,30 @@ def test_english_read_more_and_dont_miss_blocks_are_removed() -> None:
 
     assert result.paragraphs == english
     assert [entry["line"] for entry in result.removed] == related
+
+
+def test_a_recurring_signature_and_source_are_never_learned(tmp_path: Path) -> None:
+    """A journalist signs every article and a paper is credited on each: after many articles
+    of one site with the same byline and source line, both are still read, not removed as
+    learned boilerplate. The recurring prompt line is learned. (Synthetic paragraphs.)"""
+    profile = generic_profile("journal", ("https://journal.example.ml/",))
+    store = Store(tmp_path)
+    try:
+        for number in range(LEARN_MIN_ARTICLES + 2):
+            paragraphs = [
+                "PAR OUMAR MAÏGA",
+                f"{BODY[0]} ({number})",
+                f"{BODY[1]} ({number})",
+                "Source : L'Essor",
+                "Abonnez-vous à notre lettre du matin",
+            ]
+            item = Article.of(
+                f"https://journal.example.ml/a-{number}", "journal", "Titre", paragraphs=paragraphs
+            )
+            item = boilerplate_item(item, profile=profile, learned=store.learned_lines("journal"))
+            assert (item.author, item.source) == ("OUMAR MAÏGA", "L'Essor"), number
+            with store.transaction():
+                store.count_lines("journal", item.line_keys)
+        assert store.learned_lines("journal") == {line_key("Abonnez-vous à notre lettre du matin")}
+    finally:
+        store.close()

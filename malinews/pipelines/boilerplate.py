@@ -489,6 +489,7 @@ def strip_boilerplate(
 
 
 LEARN_MAX_WORDS = 25  # only lines this short are counted as possible recurring boilerplate
+PROVENANCE = ("signature", "source")  # removal reasons of the lines that name author and source
 _NOT_PEOPLE = ("admin", "redaction", "webmaster", "editor")
 
 
@@ -528,10 +529,17 @@ def boilerplate_item(item: Article, *, profile: SiteProfile, learned: Iterable[s
     item.author = _author(stripped.author, _usable_hint(item.author_hint, profile.name))
     item.source = stripped.source or _usable_hint(item.source_hint, profile.name)
     item.removed = stripped.removed
+    # the short lines counted towards learned boilerplate; never the signature or the source:
+    # a journalist signs every article, and learned lines are removed before they are read
+    provenance = {
+        line_key(entry["line"]) for entry in stripped.removed if entry["reason"] in PROVENANCE
+    }
     item.line_keys = [
         key
         for line in item.paragraphs
-        if len(line.split()) <= LEARN_MAX_WORDS and (key := line_key(line))
+        if len(line.split()) <= LEARN_MAX_WORDS
+        and (key := line_key(line))
+        and key not in provenance
     ]
     return item
 
