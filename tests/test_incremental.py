@@ -116,3 +116,23 @@ def test_a_changed_article_becomes_a_revision(
     code, _, err = run_main(capsys, "export", "--config", str(config), "--rebuild")
     assert code == 0, err
     assert sorted(jsonl.read_text(encoding="utf-8").splitlines()) == sorted(written.splitlines())
+
+
+def test_a_crawl_cut_short_does_not_hide_its_listing_next_time(
+    tmp_path: Path, site_copies: Path
+) -> None:
+    """A crawl cut by its page budget reads the listing but not all its links; the next crawl
+    must not get a 304 for that listing and miss them (found by a new-user trial)."""
+    with SiteServer(site_copies / "bamada", site_origin("bamada")) as server:
+        config = generic_config(tmp_path, server)
+        whole = config.read_text(encoding="utf-8")
+        config.write_text(whole.replace("[crawl]\n", "[crawl]\nmax_pages = 4\n"), encoding="utf-8")
+        assert run_cli("crawl", "--config", str(config)).returncode == 0
+        articles = tmp_path / "out" / "articles.jsonl"
+        first = len(read_jsonl(articles)) if articles.exists() else 0
+        assert first < len(ARTICLE_PATHS)  # the budget did cut the crawl
+        config.write_text(whole, encoding="utf-8")
+        second = run_cli("crawl", "--config", str(config))
+        assert second.returncode == 0, second.stderr
+        paths = {"/" + r["url"].split("/", 3)[3] for r in read_jsonl(articles)}
+        assert paths == ARTICLE_PATHS

@@ -70,6 +70,7 @@ class NewsSpider(scrapy.Spider):
     known: dict[str, str]  # stored canonical URL -> when its article was last fetched
     requested: set[str]  # feeds and listings asked for in this crawl
     scheduled: set[str]  # canonical URLs of the article pages asked for or yielded
+    validators: dict[str, tuple[str | None, str | None]]  # URL -> ETag, Last-Modified seen
     archive: Archive | None  # where responses are kept, unless `archive = false`
 
     def __init__(
@@ -100,11 +101,27 @@ class NewsSpider(scrapy.Spider):
             pruned = spider.archive.prune(datetime.now(UTC), config.archive_days)
             spider.store.forget_archive_files(pruned)
         spider.scheduled = set()
+        spider.validators = {}
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
     def _closed(self, reason: str) -> None:
-        self.store.close()
+        """Store the feeds' and listings' validators only after a whole crawl: after one that
+        was interrupted, cut by its budget or failed on a page, a 304 next time would hide the
+        links it did not reach, for as long as the listing does not change."""
+        stats = self.crawler.stats
+        whole = reason == "finished" and not any(
+            stats.get_value(STAT + key) for key in ("errors", "over_budget")
+        )
+        try:
+            if whole and self.validators:
+                with self.store.transaction():
+                    for url, (etag, modified) in self.validators.items():
+                        self.store.save_validators(url, etag, modified)
+        except sqlite3.Error as exc:  # the next crawl fetches them whole: nothing is lost
+            self.logger.warning("validators not saved: %s", exc)
+        finally:
+            self.store.close()
 
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(STAT + key, n)
@@ -237,8 +254,8 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def _remember(self, response: Response) -> None:
-        self.store.save_validators(
-            response.url,
+        """A page's validators (feed, listing or article), stored when the crawl ends whole."""
+        self.validators[response.url] = (
             _header(response, "ETag"),
             _header(response, "Last-Modified"),
         )
@@ -334,6 +351,13 @@ class NewsSpider(scrapy.Spider):
             archive = self.config.output_dir / ARCHIVE_FOLDER
             stop_on_write_error(
                 self.crawler, self.store.path if isinstance(exc, sqlite3.Error) else archive, exc
+            )
+            return
+        except Exception as exc:  # a page extraction cannot read: counted, the crawl goes on
+            self.count("errors")
+            self.count(FAILED + "extraction")
+            self.logger.error(
+                "%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc
             )
             return
         if article is not None:
