@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from malinews.extraction.extract import extract_article
 from malinews.extraction.html import decode_html
 from malinews.sites import BUILTIN, generic_profile
@@ -174,3 +176,40 @@ def test_windows_1252_declared_only_in_meta_decodes_to_french() -> None:
     latin = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">Ménaka'
     assert "Ménaka" in decode_html(latin.encode("latin-1"), None)
     assert "Ménaka" in decode_html("Ménaka".encode(), "text/html; charset=iso-8859-1")
+
+
+HEADLINE = "Ségou : la foire agricole attire les éleveurs"
+SITE_NAME = "Le Petit Écho du Mali"
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        f'<div class="logo">{SITE_NAME}</div>',
+        f'<header><a href="/">{SITE_NAME}</a></header>',
+        f'<div id="brand"><span>{SITE_NAME}</span></div>',
+        f'<h1 class="site-title">{SITE_NAME}</h1><h2 class="entry-title">{HEADLINE}</h2>',
+    ],
+)
+def test_a_page_without_a_headline_element_takes_the_title_without_the_site_name(
+    logo: str,
+) -> None:
+    """No article <h1>: the title comes from <title> "headline - site", and the site's name
+    shown in the logo or header is not the headline (found by a new-user trial; synthetic)."""
+    html = (
+        f"<html><head><title>{HEADLINE} - {SITE_NAME}</title>{OG_ARTICLE}</head>"
+        f"<body>{logo}{article_body()}</body></html>"
+    )
+    result = extract_article(html, "http://127.0.0.1:8765/actualite/segou-foire/", GENERIC)
+    assert result.article is not None, result.reason
+    assert result.article.title == HEADLINE
+
+
+def test_og_site_name_says_which_side_of_the_title_is_the_site() -> None:
+    head = f'<meta property="og:site_name" content="{SITE_NAME}">{OG_ARTICLE}'
+    html = (
+        f"<html><head><title>{HEADLINE} - {SITE_NAME}</title>{head}</head>"
+        f'<body><div class="logo">{SITE_NAME}</div>{article_body()}</body></html>'
+    )
+    result = extract_article(html, "http://127.0.0.1:8765/actualite/segou-foire/", GENERIC)
+    assert result.article is not None and result.article.title == HEADLINE

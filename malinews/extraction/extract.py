@@ -118,6 +118,8 @@ JSON = json.JSONDecoder()
 MACHINE_DATE_CSS = "time, [itemprop=datePublished]"
 NEAR_TITLE = 3  # elements after the headline searched for an unlabelled date line
 TITLE_SEPARATOR_RE = re.compile(r"\s+[|–—-]\s+")
+# Where a page shows its own name, not an article's: the logo, the masthead, the header.
+SITE_NAME_TOKEN_RE = re.compile(r"logo|brand|masthead|navbar|site-?(?:title|name|header)", re.I)
 SITE_SEPARATOR_RE = re.compile(r"\s+[|–—:-]\s+")
 AMP_SEGMENT_RE = re.compile(r"/amp(?=/|$)", re.I)
 # Bylines in markup when the profile names none (Joomla "Écrit par", theme author spans).
@@ -285,7 +287,7 @@ def _title(root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
     for candidate in (
         _first_text(root, profile.title),
         _ld_name(ld.get("headline")),
-        _first_text(root, "h1"),
+        next((text for e in root.iter("h1") if not _names_site(e) and (text := _text(e))), None),
         _meta(root, "og:title", "twitter:title"),
     ):
         if candidate:
@@ -309,26 +311,48 @@ def _without_site_name(title: str, root: lxml.html.HtmlElement, url: str) -> str
     return title
 
 
+def _names_site(element: lxml.html.HtmlElement) -> bool:
+    """The element shows the site's name: it sits in a header, a navigation bar or a logo."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("header", "nav"):
+            return True
+        tokens = f"{node.get('class', '')} {node.get('id', '')}"
+        if SITE_NAME_TOKEN_RE.search(tokens):
+            return True
+    return False
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    return squash(element.text_content())
+
+
 def _title_from_head(root: lxml.html.HtmlElement, title: str) -> str:
-    """`<title>` without the site name ("Titre - Site" or "Site - Titre"): the side the page
-    also shows as text, else the side left when the site name (og:site_name, else the shorter
-    end part) is cut off."""
+    """`<title>` without the site name ("Titre - Site" or "Site - Titre"): the side that
+    og:site_name names is cut; else the side the page shows as text outside its header and
+    logo (a side shown only there is the site's name); else the longer side."""
     separators = list(TITLE_SEPARATOR_RE.finditer(title))
     if not separators:
         return title
     first, last = separators[0], separators[-1]
     head, tail = title[: last.start()], title[first.end() :]
-    body = root.find("body")
-    shown = {squash(e.text) for e in body.iter() if e.text} if body is not None else set()
-    on_page = [side for side in (head, tail) if side in shown]
-    if len(on_page) == 1:  # when both are shown, one of them is the logo: decide below
-        return on_page[0]
     site = squash(_meta(root, "og:site_name", "application-name")).casefold()
     if site:
         if title[last.end() :].casefold() == site:
             return head
         if title[: first.start()].casefold() == site:
             return tail
+    body = root.find("body")
+    shown: dict[str, bool] = {}  # text -> shown somewhere outside the header and logo
+    for element in body.iter() if body is not None else ():
+        if isinstance(element.tag, str) and element.text and element.text.strip():
+            text = squash(element.text)
+            shown[text] = shown.get(text, False) or not _names_site(element)
+    as_content = [side for side in (head, tail) if shown.get(side)]
+    if len(as_content) == 1:
+        return as_content[0]
+    as_name = [side for side in (head, tail) if side in shown and not shown[side]]
+    if len(as_name) == 1:
+        return tail if as_name[0] == head else head
     return tail if first.start() < len(title) - last.end() else head
 
 
