@@ -63,6 +63,29 @@ def _no_store(config: Config, *, as_json: bool = False) -> bool:
     return True
 
 
+def _stored(args: argparse.Namespace) -> Config:
+    """The config of a command that works on an existing state store (export, reprocess): a
+    folder never crawled is one line, and nothing is created in it."""
+    from malinews.pipelines.store import DB_NAME
+
+    config = _config(args, write=False)
+    if not (config.output_dir / DB_NAME).is_file():
+        raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
+    _writable(config.output_dir)
+    return config
+
+
+def _at_least_one(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (--limit)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _writable(folder: Path) -> None:
     """Create the output folder if needed; one clear line when it cannot be written."""
     try:
@@ -269,7 +292,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from malinews.pipelines.export import ARTICLES, export_pending, rebuild, write_feed
     from malinews.pipelines.store import Store
 
-    config = _config(args)
+    config = _stored(args)
     store = Store(config.output_dir)
     articles = config.output_dir / ARTICLES
     try:
@@ -302,8 +325,6 @@ def cmd_articles(args: argparse.Namespace) -> int:
     from malinews.web import queries
 
     config = load_config(args.config, args.output)
-    if args.limit < 1:
-        raise UserError(f"--limit: must be at least 1, got {args.limit}")
     try:
         filters = queries.Filters(
             site=args.site,
@@ -367,14 +388,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_reprocess(args: argparse.Namespace) -> int:
     from malinews.pipelines.export import export_pending, write_feed
     from malinews.pipelines.reprocess import reprocess
-    from malinews.pipelines.store import DB_NAME, Store
+    from malinews.pipelines.store import Store
     from malinews.scheduler.crawl import deliver
 
-    config = _config(args)
+    config = _stored(args)
     if args.site:
         config.site(args.site)  # an unknown name is one line
-    if not (config.output_dir / DB_NAME).is_file():
-        raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
     now = datetime.now(UTC)
     since = now - timedelta(seconds=_duration("--since", args.since)) if args.since else None
     store = Store(config.output_dir)
@@ -463,10 +482,14 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["articles"].add_argument("--site", help="only this site")
     parsers["articles"].add_argument("--rule", help="only stories that hit this rule")
     parsers["articles"].add_argument("--since", help="stored this recently (24h) or since a date")
-    parsers["articles"].add_argument("--limit", type=int, default=20, help="at most this many")
+    parsers["articles"].add_argument(
+        "--limit", type=_at_least_one, default=20, help="at most this many"
+    )
     parsers["alerts"].add_argument("--rule", help="only this rule")
     parsers["alerts"].add_argument("--since", help="only alerts this recent, e.g. 24h or 2d")
-    parsers["alerts"].add_argument("--limit", type=int, default=50, help="at most this many")
+    parsers["alerts"].add_argument(
+        "--limit", type=_at_least_one, default=50, help="at most this many"
+    )
     parsers["demo"].add_argument("--output", default="output", help="output folder")
     parsers["demo"].add_argument(
         "--run", action="store_true", help="keep monitoring the sample sites (malinews run)"
@@ -479,7 +502,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name in ("crawl", "demo"):
         parsers[name].add_argument(
-            "--log-level", default="WARNING", help="Scrapy log level (default: WARNING)"
+            "--log-level",
+            default="WARNING",
+            type=str.upper,
+            choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+            help="Scrapy log level (default: WARNING)",
         )
     parsers["crawl"].add_argument(
         "--site",

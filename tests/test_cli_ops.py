@@ -8,10 +8,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from malinews.cli import main
 from malinews.pipelines.alerts import record_alert
 from malinews.pipelines.store import Store
 from tests import faultserver as fs
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, run_main
 from tests.test_outbox import make_alert
 
 SITE = '[[sites]]\nname = "s"\nstart_urls = ["http://127.0.0.1:9/"]\n'
@@ -90,3 +93,48 @@ def test_crawl_fails_only_when_every_site_failed_and_reports_each_site(tmp_path:
     )
     for site in ("mort", "mort2"):
         assert f"\n{site}: 0 pages, 0 new, 3 errors (finished)\n" in none.stderr
+
+
+def _never_crawled(tmp_path: Path) -> Path:
+    config = tmp_path / "malinews.toml"
+    config.write_text(
+        '[output]\ndir = "out"\n[[sites]]\nname = "site"\nstart_urls = ["http://127.0.0.1:9/"]\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_export_and_reprocess_on_a_folder_never_crawled_create_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a new-user trial: `export` created an empty store (which `serve` then
+    accepted) and `reprocess` an empty folder."""
+    config = _never_crawled(tmp_path)
+    for command in ("export", "reprocess"):
+        code, out, err = run_main(capsys, command, "--config", str(config))
+        assert code == 2 and not out, err
+        assert err.strip().endswith("malinews.sqlite3: no state store (crawl first)")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("alerts", "--limit", "0"), ("alerts", "--limit", "-1"), ("articles", "--limit", "0")],
+)
+def test_a_limit_below_one_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    config = _never_crawled(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main([*args, "--config", str(config)])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "--limit: must be at least 1" in err
+
+
+def test_an_unknown_log_level_is_refused_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["crawl", "--config", str(_never_crawled(tmp_path)), "--log-level", "BOGUS"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "--log-level" in err and "Traceback" not in err
