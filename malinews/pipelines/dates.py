@@ -98,13 +98,23 @@ _MONTH_NAMES = (
     "december",
 )
 """The keys of dateparser's locale data, in calendar order."""
+_ENGLISH_MONTHS = {
+    spelling: number
+    for number, name in enumerate(_MONTH_NAMES, start=1)
+    for spelling in (name, name[:3])
+} | {"sept": 9}
+"""English month names and abbreviations ("sep", "sept"): the spellings of dateparser's "en"."""
 
 
 def _locale_months(tag: str) -> dict[str, int]:
     """Folded month names of one dateparser locale ("de", "pt-BR"); {} for an unknown tag.
-    French needs no dateparser: `_MONTHS` holds its names (importing it costs start-up)."""
-    if tag.split("-")[0] == "fr":
+    French and English need no dateparser (importing it costs start-up): `_MONTHS` and
+    `_ENGLISH_MONTHS` hold their names."""
+    language = tag.split("-")[0]
+    if language == "fr":
         return dict(_MONTHS)
+    if language == "en":
+        return dict(_ENGLISH_MONTHS)
     from dateparser.languages import default_loader
 
     try:
