@@ -5,8 +5,8 @@ the page's readers saw): the publication day is the page's local day, not the UT
 without an offset is taken as UTC, since Mali is UTC+0 all year (Africa/Bamako, no DST), so
 Malian dates come out in UTC. Relative dates ("hier", "il y a 3 heures") count from the fetch.
 Common forms go through the regular expressions below; dateparser is only a slow last resort,
-and the source of month names in languages other than French: it is imported on first use
-(~0.06 s), which a French page mostly never needs.
+and the source of month names in languages other than French and English: it is imported on
+first use (~0.06 s), which a French or English page mostly never needs.
 """
 
 from __future__ import annotations
