@@ -5,6 +5,8 @@ The HTML pages here are synthetic (written for these tests). The real pages unde
 tests/public_dates/ are copied from htmldate's evaluation set (Apache-2.0, see its LICENSE).
 """
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -54,6 +56,40 @@ def record(
 def test_month_names_are_read_in_the_page_language(raw: str, lang: str | None, day: str) -> None:
     found = parse_date(raw, now=FETCHED, lang=lang)
     assert found is not None and found.date().isoformat() == day
+
+
+@pytest.mark.parametrize("lang", ["en", "en-GB", "en-US"])
+def test_every_english_month_spelling_of_dateparser_is_read(lang: str) -> None:
+    """English month names are built in (no dateparser at start-up): none of dateparser's
+    spellings may be lost."""
+    from dateparser.languages import default_loader
+
+    info = default_loader.get_locale(lang).info
+    months = ("january", "february", "march", "april", "may", "june", "july", "august")
+    months += ("september", "october", "november", "december")
+    for number, month in enumerate(months, start=1):
+        for spelling in info[month]:
+            found = parse_date(f"3 {spelling} 2023", now=FETCHED, lang=lang.lower())
+            assert found is not None and found.month == number, spelling
+
+
+def test_an_english_page_is_dated_without_importing_dateparser_or_regex() -> None:
+    """`malinews extract` of an English page on the generic path: neither dateparser (French
+    and English month names are built in) nor `regex` (only `article_url` patterns need it)."""
+    page = (
+        '<html lang="en-GB"><body><article><h1>Council adopts the budget</h1>'
+        '<p class="date">Published 3rd November 2023</p><p>' + "The council voted. " * 30
+    )
+    code = (
+        "import sys\n"
+        "from malinews import extract\n"
+        "found = extract(sys.stdin.read(), 'https://example.com/news/a-story')\n"
+        "print(found.published[:10], sorted({'dateparser', 'regex'} & set(sys.modules)))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], input=page, capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.split() == ["2023-11-03", "[]"]
 
 
 def test_a_visible_date_line_is_read_in_the_page_language() -> None:

@@ -5,8 +5,8 @@ the page's readers saw): the publication day is the page's local day, not the UT
 without an offset is taken as UTC, since Mali is UTC+0 all year (Africa/Bamako, no DST), so
 Malian dates come out in UTC. Relative dates ("hier", "il y a 3 heures") count from the fetch.
 Common forms go through the regular expressions below; dateparser is only a slow last resort,
-and the source of month names in languages other than French: it is imported on first use
-(~0.06 s), which a French page mostly never needs.
+and the source of month names in languages other than French and English: it is imported on
+first use (~0.06 s), which a French or English page mostly never needs.
 """
 
 from __future__ import annotations
@@ -98,13 +98,23 @@ _MONTH_NAMES = (
     "december",
 )
 """The keys of dateparser's locale data, in calendar order."""
+_ENGLISH_MONTHS = {
+    spelling: number
+    for number, name in enumerate(_MONTH_NAMES, start=1)
+    for spelling in (name, name[:3])
+} | {"sept": 9}
+"""English month names and abbreviations ("sep", "sept"): the spellings of dateparser's "en"."""
 
 
 def _locale_months(tag: str) -> dict[str, int]:
     """Folded month names of one dateparser locale ("de", "pt-BR"); {} for an unknown tag.
-    French needs no dateparser: `_MONTHS` holds its names (importing it costs start-up)."""
-    if tag.split("-")[0] == "fr":
+    French and English need no dateparser (importing it costs start-up): `_MONTHS` and
+    `_ENGLISH_MONTHS` hold their names."""
+    language = tag.split("-")[0]
+    if language == "fr":
         return dict(_MONTHS)
+    if language == "en":
+        return dict(_ENGLISH_MONTHS)
     from dateparser.languages import default_loader
 
     try:

@@ -6,21 +6,21 @@ Every mistake becomes one `ConfigError` line naming the file and the key, e.g.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import regex
 
 from malinews.pipelines.keywords import AlertRule, RuleError
 from malinews.sites import BUILTIN, generic_profile
 from malinews.sites.profile import SiteProfile, check_css
+
+if TYPE_CHECKING:
+    import regex
 
 DEFAULT_CONFIG = "malinews.toml"
 NAME_RE = re.compile(r"^[a-z0-9_-]+$")
@@ -127,6 +127,8 @@ class _Checker:
     def table(self, data: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> None:
         for name in data:
             if name not in allowed:
+                import difflib  # only a mistyped key needs it
+
                 close = difflib.get_close_matches(name, allowed, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise self.fail(f"{key}.{name}" if key else name, f"unknown key{hint}")
@@ -308,6 +310,8 @@ def _site(check: _Checker, key: str, data: Mapping[str, Any]) -> SiteProfile | N
 
 def _compile(pattern: str) -> regex.Pattern[str]:
     """The pattern as `SiteProfile.article_url_match` runs it."""
+    import regex  # imported on first use, as there: a config without `article_url` skips it
+
     try:
         return regex.compile(pattern)
     except regex.error as exc:

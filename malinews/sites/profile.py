@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import regex
 from cssselect import GenericTranslator, SelectorError
 
 log = logging.getLogger("malinews")
@@ -88,6 +87,8 @@ class SiteProfile:
         """
         if not self.article_url or self.article_url in _SLOW_PATTERNS:
             return None
+        import regex  # imported here: a profile without `article_url` never needs it
+
         try:
             found = regex.search(
                 self.article_url, path[:ARTICLE_PATH_MAX], timeout=ARTICLE_URL_BUDGET
