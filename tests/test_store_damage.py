@@ -110,6 +110,18 @@ def test_a_cut_last_record_is_repaired(crawled: Path) -> None:
     assert sorted(r["id"] for r in read_jsonl(path)) == sorted(r["id"] for r in whole)
 
 
+def test_a_file_cut_by_whole_records_is_noticed_and_rebuilt(crawled: Path) -> None:
+    """Found by a new-user trial: a file cut from 12 to 6 lines by hand was not noticed."""
+    path = crawled.parent / "out" / "articles.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[: len(lines) // 2]))
+    again = run_cli("export", "--config", str(crawled))
+    assert again.returncode == 0 and "shorter than malinews left it" in again.stderr
+    assert "--rebuild" in again.stderr
+    assert run_cli("export", "--config", str(crawled), "--rebuild").returncode == 0
+    assert len(read_jsonl(path)) == len(lines)
+
+
 @pytest.mark.timeout(120)
 def test_rebuild_with_the_store_busy_keeps_the_file(crawled: Path) -> None:
     """Another process holds the store's write lock longer than the store waits (30 s)."""

@@ -81,6 +81,14 @@ def _reconcile(store: Store, path: Path) -> None:
     stat = path.stat()
     same_file = end_inode == stat.st_ino
     cut = same_file and stat.st_size < end_size
+    if cut:
+        log.warning(
+            "%s: shorter than malinews left it (%d bytes, was %d): the records cut out are not "
+            "written again; `malinews export --rebuild` writes every record",
+            path,
+            stat.st_size,
+            end_size,
+        )
     found = _records_from(path, end_size if same_file and not cut else 0)
     store.mark_exported(found)
     if cut:
