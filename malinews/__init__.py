@@ -21,10 +21,18 @@ def extract(html: bytes | str, url: str, *, config: str | Path | None = None) ->
 
     `html` is the page as fetched (bytes, decoded as a crawler would) or already decoded text.
     With `config` (a malinews.toml), the configured site matching the URL's host gives the
-    profile and the alert rules; without it, the generic extraction path is used.
+    profile and the alert rules; without it, the generic extraction path is used. A `url` that
+    is not an http(s) URL raises ValueError, `html` of another type TypeError, as the command
+    refuses them.
     """
+    from malinews.core.urls import is_http_url
     from malinews.pipelines.chain import profile_for, read_page
     from malinews.scrapers.config import load_config
+
+    if not isinstance(html, bytes | str):
+        raise TypeError(f"html: bytes or str expected, got {type(html).__name__}")
+    if not is_http_url(url):
+        raise ValueError(f"url: not an http(s) URL: {url!r}")
 
     loaded = load_config(config) if config is not None else None
     body = html.encode("utf-8") if isinstance(html, str) else html

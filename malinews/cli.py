@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from malinews.core.urls import is_http_url
 from malinews.pipelines.stage import OutputError
 from malinews.scrapers.config import (
     DEFAULT_CONFIG,
@@ -264,8 +264,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             body = Path(args.path).read_bytes()
         except OSError as exc:
             raise UserError(f"{args.path}: cannot read: {exc.strerror}") from None
-    parts = urlsplit(args.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_http_url(args.url):
         raise UserError(f"--url: not an http(s) URL: {args.url!r}")
     config = load_config(args.config) if Path(args.config).exists() or args.config_given else None
     profile = profile_for(args.url, config.sites if config else ())

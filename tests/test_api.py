@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import malinews
 from tests.conftest import run_cli
 
@@ -50,3 +52,12 @@ def test_import_malinews_loads_no_parser_nor_crawler() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert loaded.strip() == "[]"
+
+
+def test_extract_refuses_what_the_command_refuses() -> None:
+    """Found by a new-user trial: a URL that is not http(s) gave an article, None a
+    traceback deep inside."""
+    with pytest.raises(ValueError, match="not an http"):
+        malinews.extract("<html><body><p>texte</p></body></html>", "notaurl")
+    with pytest.raises(TypeError, match="bytes or str"):
+        malinews.extract(None, "https://bamada.net/a")  # type: ignore[arg-type]

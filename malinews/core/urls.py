@@ -14,6 +14,14 @@ TRACKING_PREFIXES = ("utm_",)
 DATED_PATH = re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?:/|$)")
 
 
+def is_http_url(url: object) -> bool:
+    """An absolute http(s) URL with a host: what a page's address must be."""
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def canonical_url(url: str) -> str:
     """Normalise a URL so that every variant of one article gives the same string.
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from malinews.core.urls import is_http_url
 from malinews.pipelines.keywords import AlertRule, RuleError
 from malinews.sites import BUILTIN, generic_profile
 from malinews.sites.profile import SiteProfile, check_css
@@ -178,8 +178,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 
 def _check_url(check: _Checker, key: str, url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_http_url(url):
         raise check.fail(key, f"not an http(s) URL: {url!r}")
     return url
 
