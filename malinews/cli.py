@@ -188,8 +188,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             stats = last["stats"] if last else {}
             history = store.health_history(site.name, 1)
             problems = history[0][1] if history else {}
+            finished = (last or {}).get("finished_at")
             print(
-                f"{site.name:<14} {(last or {}).get('finished_at') or 'never':<26} "
+                f"{site.name:<14} {_to_second(finished) if finished else 'never':<26} "
                 f"{stats.get('downloader/response_count', 0):>6} "
                 f"{stats.get('malinews/new', 0):>5} {stats.get('malinews/errors', 0):>6}  "
                 f"{store.last_article(site.name) or '-':<26} "
@@ -198,6 +199,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+def _to_second(iso: str) -> str:
+    """An ISO 8601 time without its fraction of a second, for tables."""
+    return datetime.fromisoformat(iso).isoformat(timespec="seconds")
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
