@@ -2,7 +2,8 @@
 
 The store (pipelines/store.py, migration 3) keeps `article_fts`, an FTS5 index of titles and
 bodies, and `article_log`, one row per stored revision in commit order, up to date with triggers.
-Rules hit by a story are read from `alerts` (one row per rule and story, indexed).
+Rules hit by a story are read from `alerts` (one row per rule and story, and one per edit or
+takedown an alert was asked for, reached through its article; indexed).
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ def connect(output_dir: Path) -> sqlite3.Connection:
         conn.close()
         raise StoreMissing(f"{path}: store schema {version} is older than {len(MIGRATIONS)}")
     return conn
+
+
+# An alert about a later event of an article (edited, removed) is keyed "<article id>@<revision>"
+# in alerts.story_id (one alert per event, pipelines/store.py); its story is its article's. The
+# range reads those keys from the alerts_story index: revisions are digits, all below "~".
+_EVENT_KEYS = "r.story_id BETWEEN a.id || '@' AND a.id || '@~'"
+_ALERTED_STORIES = (  # (rule, story_id) of every alert, first alerts and event alerts alike
+    "SELECT rule, story_id FROM alerts UNION ALL "
+    "SELECT r.rule, a.story_id FROM alerts r JOIN articles a ON a.id = r.article_id "
+    "WHERE r.story_id LIKE '%@%'"
+)
 
 
 # -- filters -------------------------------------------------------------------------------------
@@ -125,8 +137,8 @@ def _article_filters(filters: Filters, rowid: str) -> tuple[str, dict[str, Any]]
         sets.append("SELECT rowid FROM articles WHERE site = :site")
     if filters.rule:
         sets.append(
-            "SELECT a.rowid FROM alerts r JOIN articles a ON a.story_id = r.story_id "
-            "WHERE r.rule = :rule"
+            "SELECT a.rowid FROM articles a WHERE a.story_id IN "
+            f"(SELECT story_id FROM ({_ALERTED_STORIES}) WHERE rule = :rule)"
         )
     if filters.start:
         sets.append(f"SELECT rowid FROM articles WHERE {day} >= :start")
@@ -174,7 +186,8 @@ _STORY_COLUMNS = (
     " WHERE story_id = s.story_id ORDER BY site)) AS sites, "
     "(SELECT count(*) FROM articles WHERE story_id = s.story_id) AS copies, "
     "(SELECT group_concat(rule, ' ') FROM (SELECT rule FROM alerts "
-    " WHERE story_id = s.story_id ORDER BY rule)) AS rules"
+    " WHERE story_id = s.story_id UNION SELECT rule FROM articles a JOIN alerts r"
+    f" ON {_EVENT_KEYS} WHERE a.story_id = s.story_id ORDER BY rule)) AS rules"
 )
 
 
@@ -198,7 +211,9 @@ def stories(conn: sqlite3.Connection, filters: Filters, page: int, per_page: int
             "EXISTS (SELECT 1 FROM articles WHERE story_id = s.story_id AND site = :site)"
         )
     if filters.rule:
-        clauses.append("s.story_id IN (SELECT story_id FROM alerts WHERE rule = :rule)")
+        clauses.append(
+            f"s.story_id IN (SELECT story_id FROM ({_ALERTED_STORIES}) WHERE rule = :rule)"
+        )
     if filters.start:
         clauses.append(f"{_STORY_DATE} >= :start")
     if filters.end:
@@ -340,7 +355,9 @@ def story(conn: sqlite3.Connection, story_id: str) -> StoryView | None:
     rules = tuple(
         r[0]
         for r in conn.execute(
-            "SELECT rule FROM alerts WHERE story_id = ? ORDER BY rule", (story_id,)
+            "SELECT rule FROM alerts WHERE story_id = :story UNION SELECT rule FROM articles a "
+            f"JOIN alerts r ON {_EVENT_KEYS} WHERE a.story_id = :story ORDER BY rule",
+            {"story": story_id},
         )
     )
     return StoryView({**dict(row), "copies": copies}, records, rules, _changes(conn, records))
