@@ -85,18 +85,29 @@ def test_parallel_crawls_on_one_folder_write_each_record_once(
     assert len(records) == SITES * PER_SITE
 
 
+OPEN_STORE = (
+    "import sys; from pathlib import Path; from malinews.pipelines.store import Store;"
+    " Store(Path(sys.argv[1])).close()"
+)
+
+
 @pytest.mark.timeout(240)
-def test_commands_started_together_on_a_new_folder_all_succeed(tmp_path: Path) -> None:
-    """Each round, 8 commands at once create the same store (the first migration) and probe
-    that the same folder is writable."""
+def test_processes_started_together_on_a_new_folder_all_create_the_store(tmp_path: Path) -> None:
+    """Each round, 8 processes at once open the store of the same new folder: one runs the
+    first migration, none fails ("table articles already exists" before the fix)."""
     failures = []
     for round_ in range(3):
-        config = tmp_path / f"malinews{round_}.toml"
-        config.write_text(
-            f'[output]\ndir = "out{round_}"\n[[sites]]\nname = "site"\n'
-            'start_urls = ["http://127.0.0.1:9/"]\n',
-            encoding="utf-8",
-        )
-        commands = [cli("export", "--config", str(config)) for _ in range(8)]
-        failures += [err for code, _, err in map(finish, commands) if code != 0]
+        folder = tmp_path / f"out{round_}"
+        folder.mkdir()
+        opening = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_STORE, str(folder)],
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(8)
+        ]
+        failures += [err for code, _, err in map(finish, opening) if code != 0]
     assert not failures, failures[0]
