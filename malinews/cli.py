@@ -158,7 +158,9 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                 f"{alert['created_at']}  [{alert['severity']}] {alert['rule']}: {alert['title']}"
             )
         )
-        print(_printable(f"    {alert['site']} {alert['url']}  ({copies} copies; {states})"))
+        # an operator alert (a site down, a channel failing) has no article: no site or copies
+        where = f"{alert['site']} {alert['url']}  ({copies} copies; " if alert["url"] else "("
+        print(_printable(f"    {where}{states})"))
         for channel, error in sorted(alert.get("errors", {}).items()):
             print(_printable(f"    {channel}: {alert['deliveries'][channel]}: {error}"))
     if not alerts:

@@ -138,3 +138,21 @@ def test_an_unknown_log_level_is_refused_without_a_traceback(
         main(["crawl", "--config", str(_never_crawled(tmp_path)), "--log-level", "BOGUS"])
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and "--log-level" in err and "Traceback" not in err
+
+
+def test_an_operator_alert_is_listed_without_an_empty_site_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An `ops:` alert has no article: `alerts` prints its channels' states, not
+    "   (0 copies; ...)" under an empty site and URL (found by a new-user trial)."""
+    config = config_with_alerts(tmp_path, 1, timedelta(hours=1))
+    store = Store(tmp_path / "out")
+    ops = {**make_alert(9), "rule": "ops:down", "site": "", "url": "", "copies": []}
+    with store.transaction():
+        record_alert(store.conn, {**ops, "title": "site s down"}, ["ops"], datetime.now(UTC))
+    store.close()
+    code, out, _ = run_main(capsys, "alerts", "--config", str(config))
+    lines = out.splitlines()
+    assert code == 0 and "ops:down: site s down" in lines[0]
+    assert lines[1] == "    (ops: pending)"
+    assert "copies" in lines[3]  # the article's alert keeps its site, URL and copies
