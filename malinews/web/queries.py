@@ -467,7 +467,8 @@ def latest_records(conn: sqlite3.Connection, filters: Filters, limit: int) -> li
     """Current records, most recently stored first."""
     where, params = _article_filters(filters, "a.rowid")
     rows = conn.execute(
-        f"SELECT a.record FROM articles a WHERE {where} ORDER BY a.crawled_at DESC LIMIT :limit",
+        f"SELECT a.record FROM articles a WHERE {where} "
+        "ORDER BY a.crawled_at DESC, a.rowid DESC LIMIT :limit",  # same second: last stored first
         {**params, "limit": limit},
     )
     return [json.loads(r[0]) for r in rows]
