@@ -30,12 +30,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import trafilatura
 
-from malinews.pipelines.chain import extract_page
-from malinews.sites import generic_profile
+from malinews.pipelines.chain import extract_page, profile_for
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "extraction-dev"
@@ -89,9 +87,7 @@ def load_pages(articles_dir: Path) -> list[dict[str, Any]]:
 
 def malinews_body(page: dict[str, Any]) -> str:
     """The body text `malinews extract` gives on a site with no profile ("" when refused)."""
-    host = (urlsplit(page["url"]).hostname or "page").removeprefix("www.")
-    profile = generic_profile(host.replace(".", "-"), (page["url"],))
-    record = extract_page(page["page"], page["url"], profile, now=NOW)
+    record = extract_page(page["page"], page["url"], profile_for(page["url"]), now=NOW)
     return record["text"] if record else ""
 
 

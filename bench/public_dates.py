@@ -33,17 +33,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import htmldate
 import trafilatura
 
 from malinews.extraction.extract import date_evidence, page_language
 from malinews.extraction.html import decode_html, parse_html
-from malinews.pipelines.chain import extract_page
+from malinews.pipelines.chain import extract_page, profile_for
 from malinews.pipelines.dates import resolve_date
-from malinews.sites import generic_profile
-from malinews.sites.profile import SiteProfile
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "extraction-dev"
@@ -123,14 +120,9 @@ def _day(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def _profile(page: Page) -> SiteProfile:
-    host = (urlsplit(page.url).hostname or "page").removeprefix("www.")
-    return generic_profile(host.replace(".", "-"), (page.url,))
-
-
 def malinews_date(page: Page) -> tuple[str | None, str, bool]:
     """(day, evidence, refused) from the generic path."""
-    record = extract_page(page.body, page.url, _profile(page), now=page.fetched)
+    record = extract_page(page.body, page.url, profile_for(page.url), now=page.fetched)
     if record is not None:
         return _day(record["published"]), str(record["date_source"]), False
     day, source = dates_only(page)
@@ -142,7 +134,7 @@ def dates_only(page: Page) -> tuple[str | None, str]:
     root = parse_html(decode_html(page.body))
     if root is None:
         return None, "empty"
-    published, modified = date_evidence(root, page.url, _profile(page))
+    published, modified = date_evidence(root, page.url, profile_for(page.url))
     result = resolve_date(
         [(source, raw) for source, raw in published],
         url=page.url,
