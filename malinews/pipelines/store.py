@@ -624,11 +624,6 @@ class Store:
         )
         return [json.loads(r[3]) for r in rows]
 
-    def unexport_all(self) -> None:
-        """Mark every stored revision as not yet exported, to rebuild articles.jsonl."""
-        with self.transaction() as conn:
-            conn.execute("UPDATE articles SET exported_revision = 0")
-
     def mark_exported(self, records: Iterable[dict[str, Any]]) -> None:
         self.conn.executemany(
             "UPDATE articles SET exported_revision=MAX(exported_revision, ?) WHERE id=?",
