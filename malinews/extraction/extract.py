@@ -287,7 +287,7 @@ def _title(root: lxml.html.HtmlElement, profile: SiteProfile, ld: dict[str, Any]
     for candidate in (
         _first_text(root, profile.title),
         _ld_name(ld.get("headline")),
-        next((text for e in root.iter("h1") if not _names_site(e) and (text := _text(e))), None),
+        _headline_h1(root),
         _meta(root, "og:title", "twitter:title"),
     ):
         if candidate:
@@ -311,6 +311,15 @@ def _without_site_name(title: str, root: lxml.html.HtmlElement, url: str) -> str
     return title
 
 
+def _headline_h1(root: lxml.html.HtmlElement) -> str | None:
+    """The text of the first <h1> that is not the site's name in the header or logo."""
+    for element in root.iter("h1"):
+        text = squash(element.text_content())
+        if text and not _names_site(element):
+            return text
+    return None
+
+
 def _names_site(element: lxml.html.HtmlElement) -> bool:
     """The element shows the site's name: it sits in a header, a navigation bar or a logo."""
     for node in (element, *element.iterancestors()):
@@ -320,10 +329,6 @@ def _names_site(element: lxml.html.HtmlElement) -> bool:
         if SITE_NAME_TOKEN_RE.search(tokens):
             return True
     return False
-
-
-def _text(element: lxml.html.HtmlElement) -> str:
-    return squash(element.text_content())
 
 
 def _title_from_head(root: lxml.html.HtmlElement, title: str) -> str:
