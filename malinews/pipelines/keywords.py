@@ -238,13 +238,17 @@ class KeywordMatcher:
     def _occurrences(self, words: list[str]) -> Iterator[tuple[int, int, _Entry]]:
         """(first token, last token, entry) of every keyword found; longest first per start."""
         for i, word in enumerate(words):
-            node = self._root.children.get(word)
+            # a token that folds to nothing (a lone combining mark) is skipped, as it is in
+            # the keyword (`keyword_tokens`)
+            node = self._root.children.get(word) if word else None
             found: list[tuple[int, list[_Entry]]] = []
             j = i
             while node is not None:
                 if node.entries:
                     found.append((j, node.entries))
                 j += 1
+                while j < len(words) and not words[j]:
+                    j += 1
                 node = node.children.get(words[j]) if j < len(words) else None
             for last, entries in reversed(found):
                 for entry in entries:

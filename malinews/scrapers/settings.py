@@ -28,7 +28,10 @@ def crawl_settings(config: Config, **overrides: Any) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
         "USER_AGENT": crawl.user_agent,
         "ROBOTSTXT_OBEY": crawl.obey_robots,
-        "CONCURRENT_REQUESTS": 8,
+        # one site per crawler: a higher total would only pass more requests through the
+        # middlewares (counted against max_pages) to wait in the site's download slot, and
+        # send them when a stop cancels the downloads in flight
+        "CONCURRENT_REQUESTS": crawl.concurrent_per_host,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_host,
         "DOWNLOAD_DELAY": crawl.download_delay,
         "DOWNLOAD_DELAY_JITTER": 0.5,

@@ -59,6 +59,11 @@ class OverBudget(exceptions.IgnoreRequest):
     """The crawl made its `max_pages` requests: the rest waits for the next crawl."""
 
 
+class Stopping(exceptions.IgnoreRequest):
+    """The crawl is stopping (Ctrl-C, SIGTERM, its deadline): no new request goes out, even
+    while the downloads it cancels free their slots for the queued ones."""
+
+
 class NewsSpider(scrapy.Spider):
     """Crawl one configured site. Spider arguments: `site` (name) and `config` (path)."""
 
@@ -439,6 +444,8 @@ class NewsSpider(scrapy.Spider):
         if isinstance(failure.value, OverBudget):
             self.count("over_budget")
             return
+        if isinstance(failure.value, Stopping):
+            return
         response = getattr(failure.value, "response", None)
         if request.meta.get("optional") and response is not None and response.status == 404:
             self.count("feed_missing")
@@ -500,6 +507,8 @@ class SiteGuardMiddleware:
         return cls(crawler)
 
     def process_request(self, request: scrapy.Request) -> None:
+        if not self.crawler.crawling:
+            raise Stopping(request.url)
         spider = self.crawler.spider
         if isinstance(spider, NewsSpider) and not spider.on_site(request.url):
             raise PageRefused("offsite_redirect", request.url)
