@@ -173,7 +173,7 @@ def _insert(store: Store, rows: Iterator[tuple[dict[str, Any], str, list[int], l
 
 def _size_mb(store: Store) -> float:
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return store.path.stat().st_size / 1e6
+    return Path(store.path).stat().st_size / 1e6
 
 
 def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict[str, Any]:

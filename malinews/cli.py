@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import os
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -14,6 +13,7 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from malinews.core.db import DB_ERRORS
 from malinews.core.urls import is_http_url
 from malinews.pipelines.stage import OutputError
 from malinews.scrapers.config import (
@@ -142,7 +142,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         since = datetime.now(UTC) - timedelta(seconds=_duration("--since", args.since))
     if _no_store(config, as_json=args.json):
         return 0
-    store = Store(config.output_dir)
+    store = Store(config.output_dir, config.database_url)
     try:
         alerts = recent_alerts(store.conn, rule=args.rule, since=since, limit=args.limit)
     finally:
@@ -180,7 +180,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     config = _config(args, write=False)
     if _no_store(config):
         return 0
-    store = Store(config.output_dir)
+    store = Store(config.output_dir, config.database_url)
     try:
         header = f"{'site':<14} {'last crawl':<26} {'pages':>6} {'new':>5} {'errors':>6}"
         print(f"{header}  {'last new article':<26} problems")
@@ -300,7 +300,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from malinews.pipelines.store import Store
 
     config = _stored(args)
-    store = Store(config.output_dir)
+    store = Store(config.output_dir, config.database_url)
     articles = config.output_dir / ARTICLES
     try:
         if args.rebuild:
@@ -309,7 +309,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             count = export_pending(store, config.output_dir)
             done = f"{count} article records appended to {articles}"
         feed = write_feed(store, config.output_dir)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise store.error(exc) from None
     finally:
         store.close()
@@ -370,7 +370,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if not (config.output_dir / DB_NAME).is_file():
         raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
     ident = article_id(canonical_url(args.id)) if "://" in args.id else args.id
-    store = Store(config.output_dir)
+    store = Store(config.output_dir, config.database_url)
     try:
         history = store.history(ident)
     finally:
@@ -403,7 +403,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         config.site(args.site)  # an unknown name is one line
     now = datetime.now(UTC)
     since = now - timedelta(seconds=_duration("--since", args.since)) if args.since else None
-    store = Store(config.output_dir)
+    store = Store(config.output_dir, config.database_url)
     try:
         report = reprocess(config, store, site=args.site, since=since or datetime.min)
         export_pending(store, config.output_dir)

@@ -117,3 +117,42 @@ def add_bamada_article(root: Path, slug: str, title: str, paragraphs: list[str])
     )
     index.write_text(home, encoding="utf-8")
     return f"/{slug}"
+
+
+PG_ADMIN_ENV = "MALINEWS_TEST_PG"  # a PostgreSQL URL whose role may create databases
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped after it: its URL.
+
+    `.ci/run` starts Debian's PostgreSQL and sets MALINEWS_TEST_PG; elsewhere the PostgreSQL
+    tests skip, saying so, unless CI is set (then they fail: a CI run must test both stores)."""
+    import uuid
+
+    import psycopg
+
+    admin = os.environ.get(PG_ADMIN_ENV)
+    if not admin:
+        message = f"{PG_ADMIN_ENV} is not set: no PostgreSQL server to test against"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"malinews_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    base, _, _ = admin.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """Each store test runs on both backends: None (SQLite in the output folder) or a URL."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("pg_url")
+    return url

@@ -12,16 +12,17 @@ them as text.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from malinews.core.db import Connection
 
 FOLLOWUP_INTERVAL = timedelta(hours=1)
 
 
 def record_alert(
-    conn: sqlite3.Connection,
+    conn: Connection,
     alert: Mapping[str, Any],
     channels: Sequence[str],
     now: datetime,
@@ -37,21 +38,22 @@ def record_alert(
     cursor = conn.execute(
         "INSERT INTO alerts (rule, story_id, article_id, created_at, payload)"
         " VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (rule, story_id) DO NOTHING",
+        " ON CONFLICT (rule, story_id) DO NOTHING RETURNING id",
         (alert["rule"], key or alert["story_id"], alert["article_id"], created, dumps(dict(alert))),
     )
-    if cursor.rowcount == 0:
+    inserted = cursor.fetchone()
+    if inserted is None:
         return False
     conn.executemany(
         "INSERT INTO deliveries (alert_id, channel, kind, created_at, next_attempt_at)"
         " VALUES (?, ?, 'alert', ?, ?)",
-        [(cursor.lastrowid, channel, created, created) for channel in dict.fromkeys(channels)],
+        [(inserted[0], channel, created, created) for channel in dict.fromkeys(channels)],
     )
     return True
 
 
 def add_copy(
-    conn: sqlite3.Connection, rule: str, story_id: str, copy: Mapping[str, Any], now: datetime
+    conn: Connection, rule: str, story_id: str, copy: Mapping[str, Any], now: datetime
 ) -> bool:
     """Append a later copy ({site, url, published}) of an alerted story and queue follow-ups.
 
@@ -80,7 +82,7 @@ def add_copy(
 
 
 def _queue_followup(
-    conn: sqlite3.Connection, alert_id: int, channel: str, copy: dict, now: datetime
+    conn: Connection, alert_id: int, channel: str, copy: dict, now: datetime
 ) -> None:
     """Add `copy` to the pending follow-up of (alert, channel), or queue a new follow-up."""
     pending = conn.execute(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
+
+from malinews.core.db import DB_ERRORS
 
 OUTPUT_ERROR = "malinews/output_error"  # stats key: why the crawl had to stop writing
 
@@ -45,7 +46,7 @@ class Stage:
         return self.crawler.stats.get_value(OUTPUT_ERROR) is not None
 
     @contextmanager
-    def writing(self, path: Path, *, item: bool = True) -> Iterator[None]:
+    def writing(self, path: Path | str, *, item: bool = True) -> Iterator[None]:
         """Writes to the store or to the output file `path`. A failed write (disk full,
         read-only) is recorded once and stops the crawl, rather than failing every later item;
         the item being written is dropped (`item=False` outside `process_item`)."""
@@ -53,14 +54,14 @@ class Stage:
             drop_item("output not writable")
         try:
             yield
-        except (sqlite3.Error, OSError) as exc:
-            where = self.spider.store.path if isinstance(exc, sqlite3.Error) else path
+        except (*DB_ERRORS, OSError) as exc:
+            where = self.spider.store.path if isinstance(exc, DB_ERRORS) else path
             stop_on_write_error(self.crawler, where, exc)
             if item:
                 drop_item("output not writable")
 
 
-def stop_on_write_error(crawler: Any, where: Path, exc: Exception) -> None:
+def stop_on_write_error(crawler: Any, where: Path | str, exc: Exception) -> None:
     """Record why the crawl cannot write (`where`: the file) and stop it."""
     crawler.stats.set_value(OUTPUT_ERROR, f"{where}: cannot write: {exc}")
     import asyncio  # only a crawl gets here; `malinews extract` need not import it

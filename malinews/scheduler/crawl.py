@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
 import signal
 from collections.abc import Callable
@@ -25,7 +24,6 @@ from malinews.scrapers.spiders.news import FAILED, STAT, NewsSpider
 from malinews.sites.profile import SiteProfile
 
 log = logging.getLogger("malinews")
-DELIVERY_LOCK = ".delivery.lock"
 OPS_FILE = "ops.jsonl"  # operator alerts: a site down, blocked, silent or changed
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry")
 HEALTH_HISTORY = 200  # crawls of a site compared with the latest one
@@ -85,7 +83,8 @@ def run_crawls(
     `on_site_done` sees each site's figures as soon as its crawl ends. Ctrl-C or SIGTERM stops
     every crawl within about STOP_WAIT seconds (see `_Interrupt`); the crawls are then recorded
     as interrupted, and neither their health nor alert delivery is checked."""
-    Store(config.output_dir).close()  # a damaged store stops us here, in one line (StoreError)
+    # a damaged or unreachable store stops us here, in one line (StoreError)
+    Store(config.output_dir, config.database_url).close()
     process = AsyncCrawlerProcess(crawl_settings(config, **overrides))
     for name in QUIET_LOGGERS:  # the spider logs each failure in one line of its own
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -112,7 +111,7 @@ def run_crawls(
     failures = [r.stats[OUTPUT_ERROR] for r in results if OUTPUT_ERROR in r.stats]
     if failures:
         raise OutputError(failures[0])
-    store = Store(config.output_dir)
+    store = Store(config.output_dir, config.database_url)
     try:
         with store.transaction():
             for (site, _), result in zip(crawlers, results, strict=True):
@@ -239,13 +238,12 @@ def check_health(
 def deliver(config: Config, store: Store) -> outbox.DeliveryReport:
     """Send pending alerts through their channels (retried later on failure).
 
-    A lock file keeps two processes (two site crawls ending together) from sending the same
-    alert twice.
+    The store's `delivery` lock keeps two processes (two site crawls ending together, or two
+    machines) from sending the same alert twice.
     """
     channels = build_channels(config.channels, output_dir=config.output_dir)
     channels["ops"] = FileChannel("ops", config.output_dir / OPS_FILE)
-    with (config.output_dir / DELIVERY_LOCK).open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with store.exclusive("delivery"):
         return outbox.deliver_pending(
             store.conn, channels, datetime.now(UTC), ops=["ops", *config.ops_channels]
         )

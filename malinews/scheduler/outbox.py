@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any, NamedTuple
 
+from malinews.core.db import Connection
 from malinews.pipelines.alerts import iso, record_alert, utc
 from malinews.scheduler.channels import Channel, DeliveryError
 
@@ -64,7 +64,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver_pending(
-    conn: sqlite3.Connection,
+    conn: Connection,
     channels: Mapping[str, Channel],
     now: datetime,
     ops: Sequence[str] = (),
@@ -85,7 +85,7 @@ def deliver_pending(
 
 
 def _deliver_due(
-    conn: sqlite3.Connection,
+    conn: Connection,
     channels: Mapping[str, Channel],
     now: datetime,
     ops: Sequence[str],
@@ -112,7 +112,7 @@ def _deliver_due(
 
 
 def recent_alerts(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     rule: str | None = None,
     since: datetime | None = None,
@@ -125,7 +125,8 @@ def recent_alerts(
     """
     rows = conn.execute(
         "SELECT id, created_at, payload FROM alerts"
-        " WHERE (:rule IS NULL OR rule = :rule) AND (:since IS NULL OR created_at >= :since)"
+        " WHERE (CAST(:rule AS TEXT) IS NULL OR rule = :rule)"
+        " AND (CAST(:since AS TEXT) IS NULL OR created_at >= :since)"
         " ORDER BY created_at DESC, id DESC LIMIT :limit",
         {"rule": rule, "since": since and iso(since), "limit": limit},
     ).fetchall()
@@ -152,7 +153,7 @@ def recent_alerts(
     ]
 
 
-def _digest_due(conn: sqlite3.Connection, channel: Channel, now: datetime) -> bool:
+def _digest_due(conn: Connection, channel: Channel, now: datetime) -> bool:
     """Whether the digest period has elapsed since the last digest or the oldest pending item."""
     if channel.digest is None:  # not a digest channel
         return False
@@ -168,7 +169,7 @@ def _digest_due(conn: sqlite3.Connection, channel: Channel, now: datetime) -> bo
 
 
 def _send(
-    conn: sqlite3.Connection,
+    conn: Connection,
     channel: Channel,
     items: list[_Due],
     kind: str,
@@ -204,7 +205,7 @@ def _send(
 
 
 def _failed(
-    conn: sqlite3.Connection,
+    conn: Connection,
     channel: str,
     items: list[_Due],
     error: str,

@@ -107,7 +107,7 @@ class Monitor:
 
     def deliver(self) -> None:
         """Retry pending alert deliveries (new alerts are sent by the crawl that found them)."""
-        store = Store(self.config.output_dir)
+        store = Store(self.config.output_dir, self.config.database_url)
         try:
             report = deliver(self.config, store)
         finally:

@@ -7,6 +7,7 @@ Every mistake becomes one `ConfigError` line naming the file and the key, e.g.
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -69,6 +70,11 @@ class Config:
     token_env: str | None = None  # [serve]: the variable holding the web app's bearer token
     archive: bool = True  # [output]: keep every fetched article response in WARC files
     archive_days: int | None = None  # [output]: delete archive months older than this
+    # [store] url_env: the PostgreSQL store's URL, read from that variable (None: SQLite);
+    # kept out of repr so a logged Config never shows the password
+    database_url: str | None = field(default=None, repr=False)
+    heartbeat: float = 10.0  # [workers]: seconds between a worker's heartbeats
+    lost_after: float = 30.0  # [workers]: a worker silent this long is lost; others take over
 
     def site(self, name: str) -> SiteProfile:
         for site in self.sites:
@@ -338,7 +344,11 @@ def parse_config(
 ) -> Config:
     """Validate an already-parsed TOML document."""
     check = _Checker(str(path))
-    check.table(data, "", ("output", "crawl", "sites", "alerts", "channels", "ops", "serve"))
+    check.table(
+        data,
+        "",
+        ("output", "crawl", "sites", "alerts", "channels", "ops", "serve", "store", "workers"),
+    )
     output = check.get(data, "output", "output", dict, {}) if "output" in data else {}
     check.table(output, "output", ("dir", "archive", "archive_days"))
     archive = check.get(output, "output", "archive", bool, True)
@@ -396,6 +406,24 @@ def parse_config(
     serve = check.get(data, "serve", "serve", dict, {})
     check.table(serve, "serve", ("token_env",))
     token_env = check.get(serve, "serve", "token_env", str, None)
+    store = check.get(data, "store", "store", dict, {})
+    check.table(store, "store", ("url_env",))
+    url_env = check.get(store, "store", "url_env", str, None)
+    database_url = None
+    if url_env is not None:
+        database_url = os.environ.get(url_env, "").strip()
+        if not database_url:
+            raise check.fail("store.url_env", f"environment variable {url_env} is not set")
+        if not database_url.startswith(("postgresql://", "postgres://")):
+            raise check.fail(
+                "store.url_env", f"{url_env} must hold a postgresql:// URL (its value is not shown)"
+            )
+    workers = check.get(data, "workers", "workers", dict, {})
+    check.table(workers, "workers", ("heartbeat", "lost_after"))
+    heartbeat = check.convert("workers.heartbeat", parse_interval, workers.get("heartbeat", 10))
+    lost_after = check.convert("workers.lost_after", parse_interval, workers.get("lost_after", 30))
+    if lost_after < 2 * heartbeat:
+        raise check.fail("workers.lost_after", "must be at least twice workers.heartbeat")
     return Config(
         path,
         out_dir,
@@ -407,4 +435,7 @@ def parse_config(
         token_env,
         archive=archive,
         archive_days=archive_days,
+        database_url=database_url,
+        heartbeat=heartbeat,
+        lost_after=lost_after,
     )

@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from malinews.core.db import DB_ERRORS
 from malinews.pipelines.store import DB_NAME
 from malinews.web import charts, queries
 from malinews.web.feeds import atom_feed, json_feed
@@ -182,7 +183,7 @@ def create_app(
             conn = local.conn = queries.connect(output_dir)
         try:
             yield conn
-        except sqlite3.Error:
+        except DB_ERRORS:
             local.conn = None
             conn.close()
             raise

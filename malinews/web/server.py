@@ -55,7 +55,7 @@ def serve(config: Config, host: str, port: int) -> None:
     path = config.output_dir / DB_NAME
     if not path.is_file():
         raise ServeError(f"{path}: no state store; run `malinews crawl` or `malinews demo` first")
-    Store(config.output_dir).close()
+    Store(config.output_dir, config.database_url).close()
     token = api_token(config)
     app = create_app(config.output_dir, token, [site.name for site in config.sites])
     sock = bind(host, port)

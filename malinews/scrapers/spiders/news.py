@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,6 +17,7 @@ from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
 from malinews.article import Article
+from malinews.core.db import DB_ERRORS
 from malinews.core.urls import canonical_url
 from malinews.extraction import discovery, takedown
 from malinews.extraction.blocks import block_reason
@@ -98,7 +98,7 @@ class NewsSpider(scrapy.Spider):
         site = spider._site
         spider.site = site if isinstance(site, SiteProfile) else config.site(site)
         spider.name = spider.site.name
-        spider.store = Store(config.output_dir)
+        spider.store = Store(config.output_dir, config.database_url)
         spider.known = spider.store.known_urls()
         spider.requested = set()
         spider.archive = Archive(config.output_dir) if config.archive else None
@@ -123,7 +123,7 @@ class NewsSpider(scrapy.Spider):
                 with self.store.transaction():
                     for url, (etag, modified) in self.validators.items():
                         self.store.save_validators(url, etag, modified)
-        except sqlite3.Error as exc:  # the next crawl fetches them whole: nothing is lost
+        except DB_ERRORS as exc:  # the next crawl fetches them whole: nothing is lost
             self.logger.warning("validators not saved: %s", exc)
         finally:
             self.store.close()
@@ -352,10 +352,10 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             article = self._read_article(response)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, *DB_ERRORS) as exc:
             archive = self.config.output_dir / ARCHIVE_FOLDER
             stop_on_write_error(
-                self.crawler, self.store.path if isinstance(exc, sqlite3.Error) else archive, exc
+                self.crawler, self.store.path if isinstance(exc, DB_ERRORS) else archive, exc
             )
             return
         except Exception as exc:  # a page extraction cannot read: counted, the crawl goes on
