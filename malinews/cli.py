@@ -128,8 +128,14 @@ def _monitor_logging() -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from malinews.scheduler.run import Monitor
 
+    config = _config(args)
     _monitor_logging()
-    return Monitor(_config(args)).run()
+    if config.database_url is not None:  # one of the workers sharing a PostgreSQL store
+        from malinews.scheduler.workers import SharedMonitor
+
+        logging.getLogger("procrastinate").setLevel(logging.WARNING)
+        return SharedMonitor(config).run()
+    return Monitor(config).run()
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:

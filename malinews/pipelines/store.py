@@ -392,6 +392,11 @@ PG_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX archived_site ON archived(site, fetched_at);
     CREATE INDEX archived_file ON archived(file);
+    CREATE TABLE workers (  -- the `malinews run` workers sharing the store (scheduler/workers.py)
+        id BIGINT PRIMARY KEY,  -- procrastinate's worker id
+        name TEXT NOT NULL,  -- host:pid
+        started_at TEXT NOT NULL
+    );
     CREATE TABLE schema_version (version INTEGER NOT NULL);
     INSERT INTO schema_version VALUES (0);
     """,
@@ -486,10 +491,21 @@ class Store:
         """The schema version the store is at."""
         if not self.shared:
             return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-        exists = self.conn.execute("SELECT to_regclass('schema_version')").fetchone()[0]
-        if exists is None:
+        if not self.has_table("schema_version"):
             return 0
         return int(self.conn.execute("SELECT version FROM schema_version").fetchone()[0])
+
+    def has_table(self, name: str) -> bool:
+        """Whether the PostgreSQL store has table `name`, as its catalog says now: a table
+        scan, not `to_regclass`, whose cached answer can miss a table another process just
+        created (seen when several workers created one store at once)."""
+        return bool(
+            self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_tables "
+                "WHERE schemaname = current_schema() AND tablename = ?)",
+                (name,),
+            ).fetchone()[0]
+        )
 
     def _migrate(self) -> None:
         """Bring the schema up to date; the version is read under the write lock, so two
@@ -898,7 +914,7 @@ class Store:
         """Count each distinct short line of one article (caller's transaction)."""
         self.conn.executemany(
             "INSERT INTO line_counts (site, line_key, articles) VALUES (?,?,1) "
-            "ON CONFLICT (site, line_key) DO UPDATE SET articles = articles + 1",
+            "ON CONFLICT (site, line_key) DO UPDATE SET articles = line_counts.articles + 1",
             [(site, key) for key in set(keys)],
         )
 

@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -47,6 +48,7 @@ class SiteServer:
         self.root = root
         self.origin = origin
         self.requests: list[str] = []
+        self.access: list[tuple[float, str, str]] = []  # (time, User-Agent, path) of each GET
         self.override: tuple[int, bytes] | None = None  # (status, body) answered to every request
         # path -> (status, Location) answered instead of the file: a 410, a redirect home...
         self.routes: dict[str, tuple[int, str]] = {}
@@ -84,6 +86,7 @@ class SiteServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 path = urlsplit(self.path).path
                 server.requests.append(path)
+                server.access.append((time.time(), self.headers.get("User-Agent", ""), path))
                 if server.override is not None:
                     status, page = server.override
                     self.send_response(status)

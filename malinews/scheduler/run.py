@@ -1,13 +1,15 @@
 """`malinews run`: re-crawl every site on its own interval, until SIGINT or SIGTERM.
 
 Each crawl runs in a child process (`malinews crawl --site NAME`): Twisted's reactor cannot be
-restarted, and a site that crashes its crawl cannot take the others down. APScheduler decides
-when: one job per site (interval with jitter, a first run at start, missed runs coalesced,
-never two crawls of one site at once) and one job that retries pending alert deliveries.
+restarted, and a site that crashes its crawl cannot take the others down. On an SQLite store,
+APScheduler decides when: one job per site (interval with jitter, a first run at start, missed
+runs coalesced, never two crawls of one site at once) and one job that retries pending alert
+deliveries. On a PostgreSQL store, several workers share the job: see scheduler/workers.py.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import re
@@ -31,24 +33,31 @@ DELIVERY_INTERVAL = 30.0  # seconds between retries of pending alert deliveries
 # what a crawl child reports for the operator (ops alerts, failed deliveries), in Scrapy's format
 REPORTED_RE = re.compile(r"\[malinews\] (WARNING|ERROR): (.*)")
 STOP_GRACE = 60.0  # seconds a crawl gets to finish after a stop signal
+PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 
 
-class Monitor:
-    """The scheduler and the crawl processes it started."""
+_PRCTL = ctypes.CDLL(None).prctl if sys.platform == "linux" else None  # looked up before fork
+
+
+def _die_with_parent() -> None:
+    """In a crawl child, before exec: die when the monitor dies, even by SIGKILL (Linux's
+    PR_SET_PDEATHSIG), so a lost worker's crawl cannot go on beside the one taking it over.
+    The parent is the thread that started the child: monitors start them from long-lived
+    pool threads."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class Crawls:
+    """The crawl child processes of one monitor (`malinews crawl --site NAME --json`)."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.children: set[subprocess.Popen[str]] = set()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        workers = max(1, min(4, len(config.sites)))
-        self.scheduler = BlockingScheduler(
-            timezone=UTC,
-            executors={"default": ThreadPoolExecutor(workers)},
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-        )
 
-    def crawl(self, site: str) -> None:
+    def run(self, site: str) -> None:
         """One crawl of one site in a child process; logs its figures."""
         if self.stopping.is_set():
             return
@@ -66,7 +75,13 @@ class Monitor:
             "--json",
         ]
         started = time.monotonic()
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_die_with_parent,
+        )
         with self.lock:
             self.children.add(child)
         try:
@@ -105,32 +120,63 @@ class Monitor:
                 row["errors"],
             )
 
-    def deliver(self) -> None:
-        """Retry pending alert deliveries (new alerts are sent by the crawl that found them)."""
-        store = Store(self.config.output_dir, self.config.database_url)
-        try:
-            report = deliver(self.config, store)
-        finally:
-            store.close()
-        if report.delivered or report.failed:
-            log.info("alerts: %d delivered, %d failed", report.delivered, report.failed)
-
-    def stop(self, signum: int, frame: FrameType | None) -> None:
-        """Stop scheduling; let running crawls finish their pipelines (SIGTERM to each)."""
-        if self.stopping.is_set():
-            return
-        log.info("stopping on %s", signal.Signals(signum).name)
+    def stop(self) -> None:
+        """No new crawl; SIGTERM to each running one (it finishes its pipelines)."""
         self.stopping.set()
         with self.lock:
             for child in self.children:
                 child.send_signal(signal.SIGTERM)
+
+    def wait(self, grace: float = STOP_GRACE) -> None:
+        """Wait up to `grace` seconds for the crawls to end, then kill the rest."""
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            with self.lock:
+                if not self.children:
+                    return
+            time.sleep(0.2)
+        with self.lock:
+            for child in self.children:
+                child.kill()
+
+
+def deliver_pending(config: Config) -> None:
+    """Retry pending alert deliveries (new alerts are sent by the crawl that found them)."""
+    store = Store(config.output_dir, config.database_url)
+    try:
+        report = deliver(config, store)
+    finally:
+        store.close()
+    if report.delivered or report.failed:
+        log.info("alerts: %d delivered, %d failed", report.delivered, report.failed)
+
+
+class Monitor:
+    """The scheduler of one machine's crawls (SQLite store)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.crawls = Crawls(config)
+        workers = max(1, min(4, len(config.sites)))
+        self.scheduler = BlockingScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(workers)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        """Stop scheduling; let running crawls finish their pipelines (SIGTERM to each)."""
+        if self.crawls.stopping.is_set():
+            return
+        log.info("stopping on %s", signal.Signals(signum).name)
+        self.crawls.stop()
         self.scheduler.shutdown(wait=False)
 
     def run(self) -> int:
         now = datetime.now(UTC)
         for site in self.config.sites:
             self.scheduler.add_job(
-                self.crawl,
+                self.crawls.run,
                 "interval",
                 args=[site.name],
                 id=f"crawl-{site.name}",
@@ -138,20 +184,13 @@ class Monitor:
                 jitter=self.config.crawl.jitter,
                 next_run_time=now,
             )
-        self.scheduler.add_job(self.deliver, "interval", id="deliver", seconds=DELIVERY_INTERVAL)
+        self.scheduler.add_job(
+            deliver_pending, "interval", args=[self.config], id="deliver", seconds=DELIVERY_INTERVAL
+        )
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         log.info("monitoring %d sites; stop with Ctrl-C or SIGTERM", len(self.config.sites))
         self.scheduler.start()
-        deadline = time.monotonic() + STOP_GRACE
-        while time.monotonic() < deadline:
-            with self.lock:
-                running = list(self.children)
-            if not running:
-                break
-            time.sleep(0.2)
-        with self.lock:
-            for child in self.children:
-                child.kill()
+        self.crawls.wait()
         log.info("stopped")
         return 0

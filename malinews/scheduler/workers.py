@@ -1,0 +1,270 @@
+"""`malinews run` on a shared PostgreSQL store: any number of workers, on any machines, one job.
+
+The coordination is procrastinate's, a maintained task queue that lives in the same PostgreSQL
+database (jobs are taken with `FOR UPDATE SKIP LOCKED`; no broker to run, nothing of our own on
+the wire). Each site has one crawl job at a time: the job's `lock` (the site) keeps two workers
+from crawling it at once, its `queueing_lock` keeps one waiting at most, and the job defers the
+site's next crawl when it ends. Workers send heartbeats; every worker also watches the others:
+one silent for `lost_after` seconds is lost, its jobs are handed back to the queue (another
+worker takes them) and an ops alert says so. Why this engine: docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import signal
+import socket
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import procrastinate
+import psycopg
+from procrastinate import exceptions as queue_errors
+from procrastinate.schema import SchemaManager
+from procrastinate.worker import Worker
+
+from malinews.pipelines.alerts import iso, record_alert
+from malinews.pipelines.store import Store
+from malinews.scheduler.run import DELIVERY_INTERVAL, Crawls, deliver_pending
+from malinews.scrapers.config import Config
+
+log = logging.getLogger("malinews.run")
+TASK = "malinews.crawl"
+CONCURRENCY = 4  # sites one worker crawls at once (each in its own child process)
+WATCH_LOCK = 0x6D616C6A  # the advisory lock of the one watcher at work at a time
+
+
+def prepare(store: Store) -> None:
+    """Create procrastinate's tables in the store's database on first use (under the store's
+    write lock: several workers may start at once)."""
+    with store.transaction():
+        if not store.has_table("procrastinate_jobs"):
+            store.conn.execute(SchemaManager.get_schema())
+
+
+class SharedMonitor:
+    """One worker: crawls the sites it takes from the shared queue, and watches the others."""
+
+    def __init__(self, config: Config) -> None:
+        assert config.database_url is not None, "workers share a PostgreSQL store"
+        self.config = config
+        self.crawls = Crawls(config)
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.app = procrastinate.App(
+            connector=procrastinate.PsycopgConnector(conninfo=config.database_url)
+        )
+        self.task = self.app.task(name=TASK)(self._crawl)
+        self.worker: Worker | None = None
+
+    async def _crawl(self, site: str) -> None:
+        """The crawl job: crawl the site, then queue its next crawl after its interval."""
+        await asyncio.to_thread(self.crawls.run, site)
+        profile = self.config.site(site)
+        interval = profile.interval or self.config.crawl.interval
+        await self._queue(site, interval + random.uniform(0, self.config.crawl.jitter))
+
+    async def _queue(self, site: str, delay: float) -> None:
+        """Queue a crawl of `site` in `delay` seconds, unless one is already waiting."""
+        job = self.task.configure(
+            lock=f"site:{site}",
+            queueing_lock=f"site:{site}",
+            schedule_at=datetime.now(UTC) + timedelta(seconds=delay),
+        )
+        try:
+            await job.defer_async(site=site)
+        except queue_errors.AlreadyEnqueued:
+            pass
+
+    async def _watch(self) -> None:
+        """Every heartbeat: name this worker; then, one worker at a time (a session lock: a
+        watcher that dies lets go of it), take over lost workers' sites and queue a crawl for
+        every site with none queued or running; now and then retry pending alert deliveries."""
+        named = False
+        last_delivery = 0.0
+        loop = asyncio.get_running_loop()
+        assert self.config.database_url is not None
+        async with await psycopg.AsyncConnection.connect(
+            self.config.database_url, autocommit=True
+        ) as conn:
+            while True:
+                if not named and self.worker is not None and self.worker.worker_id is not None:
+                    await asyncio.to_thread(self._name, self.worker.worker_id)
+                    named = True
+                lock = await conn.execute("SELECT pg_try_advisory_lock(%s)", (WATCH_LOCK,))
+                if (await lock.fetchone()) == (True,):
+                    try:
+                        await self._take_over()
+                        await self._queue_missing()
+                    finally:
+                        await conn.execute("SELECT pg_advisory_unlock(%s)", (WATCH_LOCK,))
+                if loop.time() - last_delivery >= DELIVERY_INTERVAL:
+                    last_delivery = loop.time()
+                    await asyncio.to_thread(deliver_pending, self.config)
+                await asyncio.sleep(self.config.heartbeat)
+
+    def _name(self, worker_id: int) -> None:
+        store = Store(self.config.output_dir, self.config.database_url)
+        try:
+            with store.transaction():
+                store.conn.execute(
+                    "INSERT INTO workers (id, name, started_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (id) DO NOTHING",
+                    (worker_id, self.name, iso(datetime.now(UTC))),
+                )
+        finally:
+            store.close()
+
+    async def _take_over(self) -> None:
+        """Alert on lost workers, then hand the jobs of workers silent for `lost_after` back to
+        the queue, where the others take them."""
+        await asyncio.to_thread(self._alert_lost)
+        manager = self.app.job_manager
+        await manager.prune_stalled_workers(self.config.lost_after)
+        stalled = await manager.get_stalled_jobs(
+            task_name=TASK, seconds_since_heartbeat=self.config.lost_after
+        )
+        for job in stalled:
+            try:
+                await manager.retry_job(job)
+            except queue_errors.ConnectorException:  # another worker handed it back first
+                continue
+            log.warning("taking over %s from a lost worker", job.task_kwargs["site"])
+
+    def _alert_lost(self) -> None:
+        """One ops alert per named worker that is gone without signing off (its heartbeat is
+        stale, or procrastinate pruned it); the name is deleted in the same transaction."""
+        store = Store(self.config.output_dir, self.config.database_url)
+        now = datetime.now(UTC)
+        try:
+            with store.transaction():
+                lost = store.conn.execute(
+                    "SELECT n.id, n.name FROM workers n "
+                    "LEFT JOIN procrastinate_workers w ON w.id = n.id "
+                    "WHERE w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => ?)",
+                    (self.config.lost_after,),
+                ).fetchall()
+                for worker, name in lost:
+                    held = [
+                        row[0]
+                        for row in store.conn.execute(
+                            "SELECT args ->> 'site' FROM procrastinate_jobs "
+                            "WHERE status = 'doing' AND worker_id = ? ORDER BY 1",
+                            (worker,),
+                        )
+                    ]
+                    detail = f"no heartbeat for {self.config.lost_after:g}s; " + (
+                        f"its sites go to the other workers: {', '.join(held)}"
+                        if held
+                        else "its crawls go back to the queue"
+                    )
+                    log.warning("worker %s lost: %s", name, detail)
+                    record_alert(store.conn, _lost_alert(name, worker, detail, now), self._ops, now)
+                    store.conn.execute("DELETE FROM workers WHERE id = ?", (worker,))
+        finally:
+            store.close()
+
+    def _sign_off(self) -> None:
+        """A clean stop: this worker's name goes first, so nobody takes the stop for a loss."""
+        if self.worker is None or self.worker.worker_id is None:
+            return
+        store = Store(self.config.output_dir, self.config.database_url)
+        try:
+            with store.transaction():
+                store.conn.execute("DELETE FROM workers WHERE id = ?", (self.worker.worker_id,))
+        finally:
+            store.close()
+
+    @property
+    def _ops(self) -> list[str]:
+        return ["ops", *self.config.ops_channels]
+
+    async def _queue_missing(self) -> None:
+        """Queue a crawl now for every site with none queued or running (first start, a config
+        that gained a site, a job that failed before it queued the next). Only the watcher
+        holding WATCH_LOCK does this, and a crawl queues its successor while it still runs, so
+        a site seen with no job has none: no site gets two."""
+        manager = self.app.job_manager
+        busy = {
+            job.task_kwargs["site"]
+            for status in ("todo", "doing")
+            for job in await manager.list_jobs_async(task=TASK, status=status)
+        }
+        for site in self.config.sites:
+            if site.name not in busy:
+                await self._queue(site.name, 0)
+
+    async def _main(self) -> None:
+        async with self.app.open_async():
+            self.worker = Worker(
+                self.app,
+                name=self.name,
+                concurrency=CONCURRENCY,
+                delete_jobs="successful",
+                install_signal_handlers=False,
+                update_heartbeat_interval=self.config.heartbeat,
+                stalled_worker_timeout=self.config.lost_after,
+                fetch_job_polling_interval=min(5.0, self.config.heartbeat),
+            )
+            worker = asyncio.create_task(self.worker.run())
+            watch = asyncio.create_task(self._watch())
+            loop = asyncio.get_running_loop()
+            stopped = asyncio.Event()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, self._stop, signum, stopped)
+            done, _ = await asyncio.wait(
+                [worker, watch, asyncio.create_task(stopped.wait())],
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            watch.cancel()
+            await asyncio.to_thread(self._sign_off)
+            for task in done:  # a worker or watch that failed: say why, in one line
+                if task is not worker and task is not watch or task.cancelled():
+                    continue
+                if (error := task.exception()) is not None:
+                    log.error("worker stopped: %s", error)
+            if not worker.done():
+                worker.cancel()  # procrastinate waits for the running jobs: the crawls end
+            await asyncio.gather(worker, watch, return_exceptions=True)
+
+    def _stop(self, signum: int, stopped: asyncio.Event) -> None:
+        if not stopped.is_set():
+            log.info("stopping on %s", signal.Signals(signum).name)
+            self.crawls.stop()
+            stopped.set()
+
+    def run(self) -> int:
+        store = Store(self.config.output_dir, self.config.database_url)
+        try:
+            prepare(store)
+        finally:
+            store.close()
+        log.info(
+            "worker %s: monitoring %d sites with the other workers of this store; "
+            "stop with Ctrl-C or SIGTERM",
+            self.name,
+            len(self.config.sites),
+        )
+        asyncio.run(self._main())
+        self.crawls.wait()
+        log.info("stopped")
+        return 0
+
+
+def _lost_alert(name: str, worker: int, detail: str, now: datetime) -> dict[str, Any]:
+    """The ops alert for a lost worker (the same shape as a site's, scheduler/crawl.py)."""
+    return {
+        "rule": "ops:worker",
+        "severity": "critical",
+        "story_id": f"ops:worker:{worker}:lost",
+        "article_id": "",
+        "url": "",
+        "title": f"worker {name} lost",
+        "site": "",
+        "published": iso(now),
+        "snippet": detail,
+        "source": None,
+        "copies": [],
+    }

@@ -1,0 +1,162 @@
+"""Several `malinews run` workers sharing one PostgreSQL store: one crawl per site at a time, a
+lost worker's sites taken over, every article stored once and every alert delivered once.
+
+The sites are the bundled sample sites (synthetic pages written by this project), served on
+loopback; each worker has its own config file whose contact URL marks its User-Agent, so the
+servers' access logs tell which worker fetched what."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from malinews.scheduler.demo import SiteServer, demo_servers
+from tests.conftest import DEMO_PORT, REPO, read_jsonl, run_cli
+
+INTERVAL = 15.0  # seconds between two crawls of a site
+LOST_AFTER = 4.0  # a worker silent this long is lost
+
+
+def worker_config(path: Path, servers: dict[str, SiteServer], out: Path, worker: int) -> Path:
+    lines = [
+        "[output]",
+        f"dir = {json.dumps(str(out))}",
+        "[store]",
+        'url_env = "MALINEWS_DATABASE_URL"',
+        "[workers]",
+        f"heartbeat = 1\nlost_after = {LOST_AFTER:g}",
+        "[crawl]",
+        "download_delay = 0.2",  # politeness on: a crawl takes a few seconds
+        "autothrottle = false",
+        f'interval = "{INTERVAL:g}s"',
+        'jitter = "0s"',
+        f'contact = "http://worker-{worker}.example/"',
+        '[[alerts]]\nname = "bamex"\nkeywords = ["Bamex"]',
+        '[[alerts]]\nname = "defense"\nkeywords = ["Sadio Camara", "FAMa"]',
+    ]
+    for name, server in servers.items():
+        lines += ["[[sites]]", f'name = "{name}"', f'start_urls = ["{server.url}/"]']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def sites() -> Iterator[dict[str, SiteServer]]:
+    servers = demo_servers(first_port=DEMO_PORT + 100)
+    with ExitStack() as stack:
+        for server in servers.values():
+            stack.enter_context(server)
+        yield servers
+
+
+def start_worker(config: Path, url: str, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "malinews.cli", "run", "--config", str(config)],
+        cwd=REPO,
+        env={**os.environ, "MALINEWS_DATABASE_URL": url},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def held_sites(url: str) -> list[tuple[str, str]]:
+    """(site, worker name) of each crawl running now (none before the first worker starts)."""
+    with psycopg.connect(url) as conn:
+        if conn.execute("SELECT to_regclass('workers')").fetchone()[0] is None:
+            return []
+        return conn.execute(
+            "SELECT j.args ->> 'site', n.name FROM procrastinate_jobs j "
+            "JOIN workers n ON n.id = j.worker_id WHERE j.status = 'doing'"
+        ).fetchall()
+
+
+def wait(condition: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_three_workers_share_the_sites_and_survive_a_sigkill(
+    tmp_path: Path, sites: dict[str, SiteServer], pg_url: str
+) -> None:
+    # the reference: one crawl of every site into an SQLite store
+    reference = worker_config(tmp_path / "reference.toml", sites, tmp_path / "ref", 0)
+    text = reference.read_text().replace('[store]\nurl_env = "MALINEWS_DATABASE_URL"\n', "")
+    reference.write_text(text.replace("download_delay = 0.2", "download_delay = 0"))
+    assert run_cli("crawl", "--config", str(reference)).returncode == 0
+    expected = {r["id"] for r in read_jsonl(tmp_path / "ref" / "articles.jsonl")}
+    expected_alerts = len(read_jsonl(tmp_path / "ref" / "alerts.jsonl"))
+    assert len(expected) >= 40 and expected_alerts >= 3
+    for server in sites.values():
+        server.access.clear()
+
+    out = tmp_path / "out"
+    configs = [worker_config(tmp_path / f"w{n}.toml", sites, out, n) for n in (1, 2, 3)]
+    workers = [start_worker(c, pg_url, tmp_path / f"w{n}.log") for n, c in enumerate(configs, 1)]
+    try:
+        victim = workers[0]
+        victim_name = f":{victim.pid}"
+        wait(lambda: any(w.endswith(victim_name) for _, w in held_sites(pg_url)), 60, "a crawl")
+        taken = [site for site, w in held_sites(pg_url) if w.endswith(victim_name)]
+        victim.send_signal(signal.SIGKILL)
+        killed_at = time.time()
+        victim.wait()
+
+        def resumed() -> bool:  # every site the victim held was fetched again by another
+            return all(
+                any(t > killed_at and "worker-1" not in ua for t, ua, _ in sites[site].access)
+                for site in taken
+            )
+
+        wait(resumed, 2 * INTERVAL + 10, "the lost worker's sites to be taken over")
+        takeover = max(
+            min(t for t, ua, _ in sites[s].access if t > killed_at and "worker-1" not in ua)
+            for s in taken
+        )
+        assert takeover - killed_at <= 2 * INTERVAL
+
+        def stored() -> int:
+            with psycopg.connect(pg_url) as conn:
+                return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+        wait(lambda: stored() == len(expected), 90, "every article")
+        time.sleep(INTERVAL)  # a further round of crawls: nothing new may be stored or sent
+        for worker in workers[1:]:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers[1:]:
+            assert worker.wait(timeout=60) == 0
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+
+    with psycopg.connect(pg_url) as conn:
+        stored_ids = {r[0] for r in conn.execute("SELECT id FROM articles")}
+        statuses = Counter(r[0] for r in conn.execute("SELECT status FROM deliveries"))
+    assert stored_ids == expected
+    exported = read_jsonl(out / "articles.jsonl")
+    assert Counter((r["id"], r["revision"]) for r in exported).most_common(1)[0][1] == 1
+    assert {r["id"] for r in exported} == expected
+    # each alert delivered once (a copy found after its alert went out comes as a follow-up)
+    sent = Counter(a["alert_id"] for a in read_jsonl(out / "alerts.jsonl") if a["kind"] == "alert")
+    assert len(sent) == expected_alerts and set(sent.values()) == {1}
+    assert set(statuses) == {"delivered"}
+    lost = [a for a in read_jsonl(out / "ops.jsonl") if a["rule"] == "ops:worker"]
+    assert len(lost) == 1 and victim_name in lost[0]["title"]
+    for name, server in sites.items():  # one worker at a time: it changes only at a new crawl
+        log = sorted(server.access)
+        for before, after in zip(log, log[1:], strict=False):
+            if before[1] != after[1]:
+                assert after[2] == "/robots.txt", f"{name}: two workers crawled it at once"
