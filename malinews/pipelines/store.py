@@ -898,7 +898,7 @@ class Store:
         """Count each distinct short line of one article (caller's transaction)."""
         self.conn.executemany(
             "INSERT INTO line_counts (site, line_key, articles) VALUES (?,?,1) "
-            "ON CONFLICT (site, line_key) DO UPDATE SET articles = articles + 1",
+            "ON CONFLICT (site, line_key) DO UPDATE SET articles = line_counts.articles + 1",
             [(site, key) for key in set(keys)],
         )
 
