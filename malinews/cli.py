@@ -440,6 +440,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         target = Store(config.output_dir, args.to)
         try:
             migrated = migrate(source, target)
+        except DB_ERRORS as exc:  # rolled back: the target is left empty
+            raise target.error(exc) from None
         finally:
             target.close()
     finally:
