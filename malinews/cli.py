@@ -434,6 +434,35 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from malinews.pipelines.migrate import migrate
+    from malinews.pipelines.store import Store
+
+    if not args.to.startswith(("postgresql://", "postgres://")):
+        raise UserError("--to: not a postgresql:// URL (its value is not shown)")
+    config = _stored(args)
+    source = Store(config.output_dir)
+    try:
+        target = Store(config.output_dir, args.to)
+        try:
+            migrated = migrate(source, target)
+        except DB_ERRORS as exc:  # rolled back: the target is left empty
+            raise target.error(exc) from None
+        finally:
+            target.close()
+    finally:
+        source.close()
+    for table, count in migrated.counts.items():
+        print(f"{table:<16} {count:>9}")
+    counts = migrated.counts
+    print(
+        f"migrated: {counts['articles']} articles, {counts['revisions']} revisions, "
+        f"{counts['stories']} stories, {counts['alerts']} alerts, "
+        f"{counts['deliveries']} deliveries in {migrated.seconds:.1f} s"
+    )
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "crawl": (cmd_crawl, "crawl the configured sites once, then print a summary"),
     "demo": (cmd_demo, "offline demo: crawl bundled sample sites served on 127.0.0.1"),
@@ -447,6 +476,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "articles": (cmd_articles, "list or search stored articles (the web app's search)"),
     "diff": (cmd_diff, "what changed between the stored revisions of an article"),
     "reprocess": (cmd_reprocess, "extract archived pages again (after an upgrade), no fetching"),
+    "migrate": (cmd_migrate, "copy the SQLite state store into an empty PostgreSQL database"),
 }
 
 
@@ -471,6 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
         "articles",
         "diff",
         "reprocess",
+        "migrate",
     ):
         parsers[name].add_argument(
             "--config", default=DEFAULT_CONFIG, help=f"config file (default: {DEFAULT_CONFIG})"
@@ -485,6 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
         "articles",
         "diff",
         "reprocess",
+        "migrate",
     ):
         parsers[name].add_argument("--output", help="output folder (default: [output] dir)")
     for name in ("crawl", "alerts", "articles"):
@@ -542,6 +574,12 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["diff"].add_argument("id", help="article id, or its URL")
     parsers["diff"].add_argument(
         "--revision", type=int, help="only the change that made this revision (default: all)"
+    )
+    parsers["migrate"].add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="the empty PostgreSQL database: postgresql://user@host/db (password in PGPASSWORD)",
     )
     parsers["export"].add_argument(
         "--rebuild", action="store_true", help="rewrite articles.jsonl from scratch"
