@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from malinews.article import Article
+from malinews.article import Article, Hit
 from malinews.core.db import Connection
 from malinews.core.urls import article_id
 from malinews.pipelines.alerts import record_alert
-from malinews.pipelines.store import Store
+from malinews.pipelines.store import Store, alert_payload
 from malinews.web import queries
 from malinews.web.queries import (
     MARK_END,
@@ -66,7 +66,7 @@ ARTICLES = [
         "maliweb",
         "corps",
         "Retrait des troupes russes",
-        "Le départ de l’Africa Corps est annoncé à Kidal.",
+        "Le départ de l’Africa-Corps est annoncé à Kidal.",
         "2025-12-17",
         None,
     ),
@@ -136,8 +136,11 @@ def fill_store(output: Path, url: str | None) -> list[dict]:
             with store.transaction():
                 store.save_article(record, f"hash-{record['id']}-{record['revision']}", [], [])
         with store.transaction():
-            alert = {"rule": "bamex", "story_id": BAMEX_STORY, "article_id": records[0]["id"]}
-            record_alert(store.conn, alert, ["jsonl"], datetime(2026, 1, 1, tzinfo=UTC))
+            hit = Hit("bamex", "warning", "Bamex", "Bamex", "Le **Bamex** ouvre ses portes")
+            story = store.story(BAMEX_STORY)
+            assert story is not None
+            payload = alert_payload(records[0], hit, story)
+            record_alert(store.conn, payload, ["jsonl"], datetime(2026, 1, 1, tzinfo=UTC))
             store.record_crawl("bamada", SAME_SECOND, SAME_SECOND, {"pages": 7})
     finally:
         store.close()
@@ -192,8 +195,8 @@ def test_search_folds_accents_case_and_elision_and_keeps_phrases(
 
     assert found("SECURITE") == ["Sécurité alimentaire : le plan révisé"]
     assert found("révisé") == found("REVISE") == ["Sécurité alimentaire : le plan révisé"]
-    # "l’Africa Corps" (typographic apostrophe) found by an elided, dashed spelling
-    assert found("l'Africa-Corps") == found('"Africa Corps"') == ["Retrait des troupes russes"]
+    # "l’Africa-Corps" (typographic apostrophe, dash) found by other spellings of the phrase
+    assert found("l'Africa Corps") == found('"Africa Corps"') == ["Retrait des troupes russes"]
     assert found('"Corps Africa"') == []
     assert found("Bamex Kidal") == []  # every word must occur
     assert found("*** ()") == []
@@ -216,6 +219,10 @@ def test_search_ranks_title_matches_first_one_hit_per_story_and_marks_matches(
     assert page.rows[0].story.rules == ("bamex",)
     assert f"{MARK_START}Bamex{MARK_END}" in page.rows[1].snippet
     assert not page.has_next
+    revised = search(conn, "REVISE", Filters(), 1, 10).rows  # marked whatever the accents
+    assert [hit.title for hit in revised] == [
+        f"Sécurité alimentaire : le plan {MARK_START}révisé{MARK_END}"
+    ]
     only_lessor = search(conn, "bamex", Filters(site="lessor"), 1, 10)
     assert [hit.site for hit in only_lessor.rows] == ["lessor"]
     paged = search(conn, "bamako", Filters(), 1, 1)
