@@ -575,6 +575,23 @@ def test_serve_and_the_articles_command_read_a_postgresql_store(
     assert [r["title"] for r in json.loads(found.stdout)] == ["Retrait des troupes russes"]
 
 
+def test_an_unreachable_postgresql_store_is_one_line_without_its_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "malinews.toml"
+    config.write_text(
+        '[output]\ndir = "out"\n[store]\nurl_env = "MALINEWS_DATABASE_URL"\n'
+        '[[sites]]\nname = "bamada"\nstart_urls = ["https://bamada.net/"]\n',
+        encoding="utf-8",
+    )
+    dead = f"postgresql://malinews:s3cret-pw@127.0.0.1:{free_port()}/malinews"
+    monkeypatch.setenv("MALINEWS_DATABASE_URL", dead)
+    refused = run_cli("articles", "--config", str(config), "--q", "bamex")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("malinews: error: the PostgreSQL store: cannot connect:")
+    assert len(refused.stderr.splitlines()) == 1 and "s3cret-pw" not in refused.stderr
+
+
 # -- in a real browser -------------------------------------------------------------------------
 
 
