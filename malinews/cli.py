@@ -344,7 +344,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
             rule=args.rule,
             since=queries.parse_since(args.since) if args.since else None,
         )
-        conn = queries.connect(config.output_dir)
+        conn = queries.connect(config.output_dir, config.database_url)
     except (queries.BadFilter, queries.StoreMissing) as exc:
         raise UserError(str(exc)) from None
     try:

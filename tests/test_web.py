@@ -44,6 +44,7 @@ from malinews.web.queries import (
     search_records,
 )
 from tests.conftest import REPO, read_jsonl, run_cli, write_config
+from tests.test_queries import BAMEX_STORY, fill_store
 
 CHROMIUM = Path(os.environ.get("MALINEWS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -96,9 +97,9 @@ def synthetic_record(url: str, title: str, text: str, revision: int = 1, **extra
     ).record()
 
 
-def store_records(output: Path, *records: dict) -> None:
+def store_records(output: Path, *records: dict, url: str | None = None) -> None:
     """Save records through the store's write API, as the crawl's store stage does."""
-    store = Store(output)
+    store = Store(output, url)
     try:
         with store.transaction():
             for record in records:
@@ -284,13 +285,16 @@ def test_index_follows_a_revision_in_the_same_transaction(served: Served) -> Non
 
 
 def test_index_spells_ligatures_like_the_matcher_and_covers_older_stores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str | None
 ) -> None:
-    monkeypatch.setattr("malinews.pipelines.store.MIGRATIONS", MIGRATIONS[:2])
-    store_records(tmp_path, synthetic_record("https://synth.example/c", "Au cœur", "L’Œuvre."))
+    if store_url is None:  # an SQLite store from before the index (PostgreSQL's starts with it)
+        monkeypatch.setattr("malinews.pipelines.store.MIGRATIONS", MIGRATIONS[:2])
+    first = synthetic_record("https://synth.example/c", "Au cœur", "L’Œuvre.")
+    store_records(tmp_path, first, url=store_url)
     monkeypatch.undo()  # the next open migrates the store and indexes what it holds
-    store_records(tmp_path, synthetic_record("https://synth.example/d", "Sœur", "Bamako."))
-    conn = connect(tmp_path)
+    second = synthetic_record("https://synth.example/d", "Sœur", "Bamako.")
+    store_records(tmp_path, second, url=store_url)
+    conn = connect(tmp_path, store_url)
     try:
         for query, title in [
             ("coeur", "Au cœur"),
@@ -519,6 +523,73 @@ def test_articles_command_uses_the_same_search(served: Served) -> None:
     assert text.returncode == 0 and text.stdout.count("\n") == 2 and "Bamex" in text.stdout
     bad = run_cli("articles", "--config", str(served.config), "--since", "hier")
     assert bad.returncode == 2 and bad.stderr.startswith("malinews: error: since:")
+
+
+# -- on PostgreSQL -----------------------------------------------------------------------------
+
+
+def test_serve_and_the_articles_command_read_a_postgresql_store(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same app on a PostgreSQL store, filled through the store's write API with the
+    synthetic articles of tests/test_queries.py (a crawl is not needed to read it)."""
+    output = tmp_path / "out"
+    stored = fill_store(output, pg_url)
+    config = tmp_path / "malinews.toml"
+    config.write_text(
+        '[output]\ndir = "out"\n[store]\nurl_env = "MALINEWS_DATABASE_URL"\n'
+        '[[sites]]\nname = "bamada"\nstart_urls = ["https://bamada.net/"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MALINEWS_DATABASE_URL", pg_url)  # the children's environment too
+    url, process = start_server(config)
+    served = Served(url, output, config, process)
+    try:
+        page = served.get("/search?q=Bamex")[2].decode()
+        assert page.count('<li class="hit">') == 2  # three copies of one story, one other
+        assert "<mark>Bamex</mark>" in page
+        feed = served.json("/feed.json?rule=bamex")
+        assert [item["title"] for item in feed["items"]] == ["Le Bamex ouvre ses portes"]
+        assert len(feed["items"][0]["_malinews"]["copies"]) == 3
+        seen, cursor = [], "0"
+        while True:
+            answer = served.json(f"/api/articles?limit=3&cursor={cursor}")
+            seen += [(r["id"], r["revision"]) for r in answer["records"]]
+            if answer["next_cursor"] == cursor:
+                break
+            cursor = answer["next_cursor"]
+        assert seen == [(r["id"], r["revision"]) for r in stored]
+        hostile = served.get("/search?q=paragraphe")[2].decode()
+        assert "<script>" not in hostile and "&lt;script&gt;" in hostile
+        assert "<mark>paragraphe</mark>" in hostile.lower()
+        for path in ("/", "/?rule=bamex", "/sites", "/alerts", "/feed.atom", "/api/alerts"):
+            assert served.get(path)[0] == 200, path
+        assert served.json(f"/api/stories/{BAMEX_STORY}")["rules"] == ["bamex"]
+    finally:
+        stop(process)
+    assert not (output / "malinews.sqlite3").exists()
+    logged = process.stderr.read() if process.stderr else ""
+    assert "Traceback" not in logged and pg_url not in logged
+    found = run_cli("articles", "--config", str(config), "--q", "l'Africa-Corps", "--json")
+    assert found.returncode == 0, found.stderr
+    assert [r["title"] for r in json.loads(found.stdout)] == ["Retrait des troupes russes"]
+
+
+def test_an_unreachable_postgresql_store_is_one_line_without_its_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "malinews.toml"
+    config.write_text(
+        '[output]\ndir = "out"\n[store]\nurl_env = "MALINEWS_DATABASE_URL"\n'
+        '[[sites]]\nname = "bamada"\nstart_urls = ["https://bamada.net/"]\n',
+        encoding="utf-8",
+    )
+    dead = f"postgresql://malinews:s3cret-pw@127.0.0.1:{free_port()}/malinews"
+    monkeypatch.setenv("MALINEWS_DATABASE_URL", dead)
+    refused = run_cli("articles", "--config", str(config), "--q", "bamex")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("malinews: error: the PostgreSQL store: cannot connect:")
+    assert len(refused.stderr.splitlines()) == 1 and "s3cret-pw" not in refused.stderr
 
 
 # -- in a real browser -------------------------------------------------------------------------

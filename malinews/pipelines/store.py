@@ -352,11 +352,18 @@ PG_MIGRATIONS: tuple[str, ...] = (
         article BIGINT NOT NULL,
         revision INTEGER NOT NULL
     );
+    -- the words of the search index, cut like SQLite's unicode61 cuts them: a compound
+    -- ("Africa-Corps") is its parts only, so phrases match across dashes and apostrophes;
+    -- accents and ligatures folded (unaccent), case too (simple); the web's ts_headline
+    -- marks the stored text with the same configuration
+    CREATE TEXT SEARCH CONFIGURATION malinews_words (PARSER = default);
+    ALTER TEXT SEARCH CONFIGURATION malinews_words ADD MAPPING FOR asciiword, word, numword,
+        hword_asciipart, hword_part, hword_numpart, int, uint WITH unaccent, simple;
     CREATE FUNCTION malinews_index_article() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         NEW.search :=
-            setweight(to_tsvector('simple', unaccent(NEW.record::json ->> 'title')), 'A')
-            || setweight(to_tsvector('simple', unaccent(NEW.record::json ->> 'text')), 'D');
+            setweight(to_tsvector('malinews_words', NEW.record::json ->> 'title'), 'A')
+            || setweight(to_tsvector('malinews_words', NEW.record::json ->> 'text'), 'D');
         RETURN NEW;
     END $$;
     CREATE FUNCTION malinews_log_article() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -12,7 +12,6 @@ import hmac
 import json
 import logging
 import re
-import sqlite3
 import threading
 from base64 import b64decode
 from collections import OrderedDict
@@ -34,7 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from malinews.core.db import DB_ERRORS
+from malinews.core.db import DB_ERRORS, Connection
 from malinews.pipelines.store import DB_NAME
 from malinews.web import charts, queries
 from malinews.web.feeds import atom_feed, json_feed
@@ -163,9 +162,13 @@ def _filters(request: Request) -> Filters:
 
 
 def create_app(
-    output_dir: Path, token: str | None = None, site_names: Sequence[str] = ()
+    output_dir: Path,
+    token: str | None = None,
+    site_names: Sequence[str] = (),
+    database_url: str | None = None,
 ) -> Starlette:
-    """The app serving the store of `output_dir`; `token`, when given, guards all but probes.
+    """The app serving the store (the PostgreSQL database at `database_url`, or else the SQLite
+    file of `output_dir`); `token`, when given, guards all but probes.
 
     `site_names` (the configured sites) are listed on the sites page even before their first
     crawl; without them, the sites found in the store are."""
@@ -174,13 +177,13 @@ def create_app(
     local = threading.local()  # one connection per worker thread, kept: its page cache too
 
     @contextmanager
-    def store() -> Iterator[sqlite3.Connection]:
+    def store() -> Iterator[Connection]:
         conn = getattr(local, "conn", None)
-        if conn is None or not (output_dir / DB_NAME).exists():
+        if conn is None or (database_url is None and not (output_dir / DB_NAME).exists()):
             if conn is not None:
                 conn.close()
             local.conn = None
-            conn = local.conn = queries.connect(output_dir)
+            conn = local.conn = queries.connect(output_dir, database_url)
         try:
             yield conn
         except DB_ERRORS:
@@ -205,7 +208,7 @@ def create_app(
             response.set_cookie("lang", lang, samesite="strict", httponly=True)
         return response
 
-    def choices(conn: sqlite3.Connection) -> dict[str, Any]:
+    def choices(conn: Connection) -> dict[str, Any]:
         return {"sites": queries.site_names(conn), "rules": queries.rule_names(conn)}
 
     def stories_page(request: Request) -> Response:
@@ -318,8 +321,9 @@ def create_app(
         return error(request, 404, "Introuvable", f"not found: {request.url.path}")
 
     async def store_error(request: Request, exc: Exception) -> Response:
-        LOG.error("%s: %s", request.url.path, exc)
-        return error(request, 503, "Base indisponible", f"store unavailable: {exc}")
+        reason = " ".join(str(exc).split())  # PostgreSQL's messages span lines
+        LOG.error("%s: %s", request.url.path, reason)
+        return error(request, 503, "Base indisponible", f"store unavailable: {reason}")
 
     def error(request: Request, status: int, title: str, detail: str) -> Response:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/feed"):
@@ -354,7 +358,7 @@ def create_app(
             BadFilter: bad_filter,
             NotFound: not_found,
             404: not_found,
-            sqlite3.Error: store_error,
+            **dict.fromkeys(DB_ERRORS, store_error),
             queries.StoreMissing: store_error,
         },
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from malinews.core.db import Connection
 from malinews.pipelines.export import FEED_SIZE, feed_item
 from malinews.web.queries import Filters, feed_stories
 
@@ -15,7 +15,7 @@ TITLE = "malinews"
 
 
 def json_feed(
-    conn: sqlite3.Connection, filters: Filters, home_page_url: str, feed_url: str
+    conn: Connection, filters: Filters, home_page_url: str, feed_url: str
 ) -> dict[str, Any]:
     """The JSON Feed of the latest stories, newest first, narrowed by site and rule."""
     return {

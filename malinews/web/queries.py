@@ -1,9 +1,13 @@
 """Every read query of the web app, the HTTP API and `malinews articles`, on a read-only store.
 
-The store (pipelines/store.py, migration 3) keeps `article_fts`, an FTS5 index of titles and
-bodies, and `article_log`, one row per stored revision in commit order, up to date with triggers.
-Rules hit by a story are read from `alerts` (one row per rule and story, and one per edit or
-takedown an alert was asked for, reached through its article; indexed).
+One code path for both stores (core/db.py): portable SQL, except full-text search, whose match,
+rank and highlighting each database spells its own way (`_SEARCH`). SQLite
+(pipelines/store.py, migration 3) keeps `article_fts`, an FTS5 index of titles and bodies;
+PostgreSQL keeps `articles.search`, a tsvector of the same words (`malinews_words`: accents
+folded, compound words cut into their parts). Both keep `article_log`, one row per stored
+revision in commit order, up to date with triggers. Rules hit by a story are read from `alerts`
+(one row per rule and story, and one per edit or takedown an alert was asked for, reached
+through its article; indexed).
 """
 
 from __future__ import annotations
@@ -11,14 +15,15 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
+from malinews.core.db import DB_ERRORS, Connection, PgConnection, connect_sqlite
 from malinews.pipelines.store import DB_NAME, MIGRATIONS
 from malinews.scrapers.config import parse_interval
 
@@ -39,21 +44,52 @@ class BadFilter(ValueError):
     """A filter value the user can fix; message is one line."""
 
 
-def connect(output_dir: Path) -> sqlite3.Connection:
-    """A read-only connection to the store of `output_dir`."""
+def connect(output_dir: Path, url: str | None = None) -> Connection:
+    """A read-only connection to the store: the PostgreSQL database at `url`, or else the SQLite
+    file of `output_dir`."""
+    if url is not None:
+        return _connect_postgres(url)
     path = output_dir / DB_NAME
     if not path.is_file():
         raise StoreMissing(f"{path}: no state store; run `malinews crawl` or `malinews demo` first")
-    conn = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
-    )
-    conn.row_factory = sqlite3.Row
+    conn = connect_sqlite(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")  # pages shared with the OS cache, no copy
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version < len(MIGRATIONS):
         conn.close()
         raise StoreMissing(f"{path}: store schema {version} is older than {len(MIGRATIONS)}")
     return conn
+
+
+def _connect_postgres(url: str) -> Connection:
+    where = "the PostgreSQL store"  # never the URL: it holds the password
+    try:
+        conn = PgConnection(url, read_only=True)
+    except DB_ERRORS as exc:
+        raise StoreMissing(f"{where}: cannot connect: {' '.join(str(exc).split())}") from None
+    try:
+        exists = conn.execute("SELECT to_regclass('schema_version')").fetchone()[0]
+        version = conn.execute("SELECT version FROM schema_version").fetchone()[0] if exists else 0
+    except BaseException:
+        conn.close()
+        raise
+    if version < len(MIGRATIONS):
+        conn.close()
+        if not version:
+            raise StoreMissing(f"{where}: no state store; run `malinews crawl` first")
+        raise StoreMissing(f"{where}: store schema {version} is older than {len(MIGRATIONS)}")
+    return conn
+
+
+@contextmanager
+def _snapshot(conn: Connection) -> Iterator[None]:
+    """One read transaction for several statements, so they all see the same commits."""
+    begin = "BEGIN" if conn.dialect == "sqlite" else "BEGIN ISOLATION LEVEL REPEATABLE READ"
+    conn.execute(begin)
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
 
 
 # An alert about a later event of an article (edited, removed) is keyed "<article id>@<revision>"
@@ -65,6 +101,8 @@ _ALERTED_STORIES = (  # (rule, story_id) of every alert, first alerts and event 
     "SELECT r.rule, a.story_id FROM alerts r JOIN articles a ON a.id = r.article_id "
     "WHERE r.story_id LIKE '%@%'"
 )
+# an article's day: the stored times are ISO 8601 text on both stores
+_DAY = "substr(COALESCE(published, crawled_at), 1, 10)"
 
 
 # -- filters -------------------------------------------------------------------------------------
@@ -105,24 +143,28 @@ def parse_day(name: str, text: str) -> str:
         raise BadFilter(f"{name}: expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-def fts_query(text: str) -> str | None:
-    """The FTS5 expression for what a user typed: every word required, "quoted" phrases kept.
+def _terms(text: str) -> list[list[str]]:
+    """What a user typed as the terms a search requires, each a phrase of one or more words:
+    "quoted" phrases, then every other word.
 
-    Words are cut like the index cuts them (apostrophes and dashes separate, so "l'Africa-Corps"
-    is the phrase "l africa corps"), each quoted, so no user text is read as FTS5 syntax.
-    None when nothing searchable is left.
-    """
+    Words are cut like the indexes cut them (apostrophes and dashes separate, so
+    "l'Africa-Corps" is the phrase "l africa corps"); they hold only letters and digits, so no
+    user text is read as search syntax."""
     text = unicodedata.normalize("NFKC", text).translate(_LIGATURES)
-    terms = []
-    for match in _PHRASE.finditer(text):
-        words = _FTS_TOKEN.findall(match[1])
-        if words:
-            terms.append('"' + " ".join(words) + '"')
-    for chunk in _PHRASE.sub(" ", text).split():
-        words = _FTS_TOKEN.findall(chunk)
-        if words:
-            terms.append('"' + " ".join(words) + '"')
-    return " AND ".join(terms) or None
+    chunks = [m[1] for m in _PHRASE.finditer(text)] + _PHRASE.sub(" ", text).split()
+    return [words for chunk in chunks if (words := _FTS_TOKEN.findall(chunk))]
+
+
+def fts_query(text: str) -> str | None:
+    """The FTS5 expression (SQLite) for what a user typed: every term required, each a quoted
+    phrase. None when nothing searchable is left."""
+    return " AND ".join('"' + " ".join(words) + '"' for words in _terms(text)) or None
+
+
+def ts_query(text: str) -> str | None:
+    """The `to_tsquery` text (PostgreSQL) for what a user typed: every term required (`&`),
+    the words of a phrase in a row (`<->`). None when nothing searchable is left."""
+    return " & ".join(" <-> ".join(words) for words in _terms(text)) or None
 
 
 def _article_filters(filters: Filters, rowid: str) -> tuple[str, dict[str, Any]]:
@@ -131,22 +173,21 @@ def _article_filters(filters: Filters, rowid: str) -> tuple[str, dict[str, Any]]
     Each filter is a set of rowids read from its own index (articles_site, alerts with
     articles_story, articles_crawled), so a list in another order (the log's, the search
     index's) checks membership instead of reading every article row it passes."""
-    day = "substr(COALESCE(published, crawled_at), 1, 10)"
     sets = []
     if filters.site:
         sets.append("SELECT rowid FROM articles WHERE site = :site")
     if filters.rule:
         sets.append(
             "SELECT a.rowid FROM articles a WHERE a.story_id IN "
-            f"(SELECT story_id FROM ({_ALERTED_STORIES}) WHERE rule = :rule)"
+            f"(SELECT story_id FROM ({_ALERTED_STORIES}) AS alerted WHERE rule = :rule)"
         )
     if filters.start:
-        sets.append(f"SELECT rowid FROM articles WHERE {day} >= :start")
+        sets.append(f"SELECT rowid FROM articles WHERE {_DAY} >= :start")
     if filters.end:
-        sets.append(f"SELECT rowid FROM articles WHERE {day} <= :end")
+        sets.append(f"SELECT rowid FROM articles WHERE {_DAY} <= :end")
     if filters.since:
         sets.append("SELECT rowid FROM articles WHERE crawled_at >= :since")
-    clauses = ["1", *(f"{rowid} IN ({sql})" for sql in sets)]
+    clauses = ["1 = 1", *(f"{rowid} IN ({sql})" for sql in sets)]
     params = {k: v for k, v in vars(filters).items() if v}
     return " AND ".join(clauses), params
 
@@ -180,44 +221,25 @@ class Page(Generic[T]):  # noqa: UP046 (Python 3.11)
 
 
 _STORY_DATE = "COALESCE(s.earliest_published, s.first_seen)"
-_STORY_COLUMNS = (
-    f"s.story_id, s.title, {_STORY_DATE} AS date, s.source, "
-    "(SELECT group_concat(site, ' ') FROM (SELECT DISTINCT site FROM articles "
-    " WHERE story_id = s.story_id ORDER BY site)) AS sites, "
-    "(SELECT count(*) FROM articles WHERE story_id = s.story_id) AS copies, "
-    "(SELECT group_concat(rule, ' ') FROM (SELECT rule FROM alerts "
-    " WHERE story_id = s.story_id UNION SELECT rule FROM articles a JOIN alerts r"
-    f" ON {_EVENT_KEYS} WHERE a.story_id = s.story_id ORDER BY rule)) AS rules"
-)
 
 
-def _story_row(row: sqlite3.Row) -> StoryRow:
-    return StoryRow(
-        story_id=row["story_id"],
-        title=row["title"],
-        date=row["date"],
-        source=row["source"],
-        sites=tuple((row["sites"] or "").split()),
-        rules=tuple((row["rules"] or "").split()),
-        copies=row["copies"],
-    )
-
-
-def stories(conn: sqlite3.Connection, filters: Filters, page: int, per_page: int) -> Page[StoryRow]:
+def stories(conn: Connection, filters: Filters, page: int, per_page: int) -> Page[StoryRow]:
     """Stories newest first (by earliest date), one row per story whatever its copies."""
-    clauses, params = ["1"], {k: v for k, v in vars(filters).items() if v}
+    clauses, params = ["1 = 1"], {k: v for k, v in vars(filters).items() if v}
     if filters.site:
         clauses.append(
             "EXISTS (SELECT 1 FROM articles WHERE story_id = s.story_id AND site = :site)"
         )
     if filters.rule:
         clauses.append(
-            f"s.story_id IN (SELECT story_id FROM ({_ALERTED_STORIES}) WHERE rule = :rule)"
+            f"s.story_id IN (SELECT story_id FROM ({_ALERTED_STORIES}) AS alerted "
+            "WHERE rule = :rule)"
         )
     if filters.start:
         clauses.append(f"{_STORY_DATE} >= :start")
-    if filters.end:
-        clauses.append(f"{_STORY_DATE} < date(:end, '+1 day')")
+    if filters.end:  # any time of the end day: before the next day
+        clauses.append(f"{_STORY_DATE} < :after_end")
+        params["after_end"] = (date.fromisoformat(filters.end) + timedelta(days=1)).isoformat()
     ids = [  # the page's ids first: sorting whole rows would compute every row's columns
         r[0]
         for r in conn.execute(
@@ -245,33 +267,113 @@ class SearchHit:
     snippet: str  # likewise
 
 
-def _candidates(query: str, filters: Filters) -> tuple[str, dict[str, Any]]:
-    """SQL for the newest SEARCH_CANDIDATES articles matching an FTS5 `query` and the filters:
+class _Marked(NamedTuple):
+    """A matching article with its matches marked (MARK_START/MARK_END)."""
+
+    id: str
+    site: str
+    url: str
+    title: str
+    snippet: str
+
+
+def _marked_fts5(conn: Connection, query: str, rids: list[int]) -> dict[int, _Marked]:
+    marks = ",".join("?" * len(rids))
+    rows = conn.execute(
+        "SELECT f.rowid, a.id, a.site, a.url, highlight(article_fts, 0, ?, ?), "
+        "snippet(article_fts, 1, ?, ?, '…', 32) FROM article_fts f "
+        f"JOIN articles a ON a.rowid = f.rowid WHERE article_fts MATCH ? AND f.rowid IN ({marks})",
+        (MARK_START, MARK_END, MARK_START, MARK_END, query, *rids),
+    )
+    return {r[0]: _Marked(*r[1:]) for r in rows}
+
+
+_HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}"  # `ts_headline` options
+
+
+def _marked_tsvector(conn: Connection, query: str, rids: list[int]) -> dict[int, _Marked]:
+    """`ts_headline` over the stored title (all of it) and text (about 32 words around the
+    matches, '…' where text is left out, like FTS5's snippet)."""
+    rows = conn.execute(
+        "SELECT a.rowid, a.id, a.site, a.url, "
+        "ts_headline('malinews_words', json_extract(a.record, '$.title'), q, :title), "
+        "ts_headline('malinews_words', json_extract(a.record, '$.text'), q, :snippet), "
+        "json_extract(a.record, '$.text') FROM articles a, "
+        "to_tsquery('malinews_words', :query) AS q WHERE a.rowid = ANY(:rids)",
+        {
+            "query": query,
+            "rids": rids,
+            "title": f"{_HEADLINE}, HighlightAll=true",
+            "snippet": f"{_HEADLINE}, MaxWords=32, MinWords=16",
+        },
+    )
+    marked = {}
+    for rowid, ident, site, url, title, snippet, text in rows:
+        if snippet:
+            plain = snippet.replace(MARK_START, "").replace(MARK_END, "")
+            snippet = (
+                ("" if text.startswith(plain) else "…")
+                + snippet
+                + ("" if text.endswith(plain) else "…")
+            )
+        marked[rowid] = _Marked(ident, site, url, title or "", snippet or "")
+    return marked
+
+
+class _Search(NamedTuple):
+    """What a full-text search is in one database's spelling."""
+
+    query: Callable[[str], str | None]  # what a user typed, as the database's query (:query)
+    matching: str  # SQL: the rowids of the articles matching :query
+    candidates: str  # SQL: (rid, story_id, score: lower is better), newest first; {where}
+    marked: Callable[[Connection, str, list[int]], dict[int, _Marked]]
+
+
+_SEARCH = {
+    "sqlite": _Search(  # the index's rank: BM25, titles weighing 4 times the body (migration 3)
+        fts_query,
+        "SELECT rowid FROM article_fts WHERE article_fts MATCH :query",
+        "SELECT a.rowid AS rid, a.story_id, article_fts.rank AS score "
+        "FROM article_fts JOIN articles a ON a.rowid = article_fts.rowid "
+        "WHERE article_fts MATCH :query AND {where} "
+        "ORDER BY article_fts.rowid DESC LIMIT :candidates",
+        _marked_fts5,
+    ),
+    "postgresql": _Search(  # ts_rank: title words (weight A) count 10 times body words (D)
+        ts_query,
+        "SELECT rowid FROM articles WHERE search @@ to_tsquery('malinews_words', :query)",
+        "SELECT rowid AS rid, story_id, -ts_rank(search, to_tsquery('malinews_words', :query)) "
+        "AS score FROM (SELECT a.rowid, a.story_id, a.search FROM articles a "
+        "WHERE a.search @@ to_tsquery('malinews_words', :query) AND {where} "
+        "ORDER BY a.rowid DESC LIMIT :candidates) AS newest",
+        _marked_tsvector,
+    ),
+}
+
+
+def _candidates(spelling: _Search, query: str, filters: Filters) -> tuple[str, dict[str, Any]]:
+    """SQL for the newest SEARCH_CANDIDATES articles matching `query` and the filters:
     (rid, story_id, score). Ranking only these keeps a search on a word found in most articles
     as fast as a rare one; the index returns them newest first without scoring the rest."""
     where, params = _article_filters(filters, "a.rowid")
-    sql = (
-        "SELECT a.rowid AS rid, a.story_id, article_fts.rank AS score "
-        "FROM article_fts JOIN articles a ON a.rowid = article_fts.rowid "
-        f"WHERE article_fts MATCH :query AND {where} "
-        "ORDER BY article_fts.rowid DESC LIMIT :candidates"
-    )
+    sql = spelling.candidates.format(where=where)
     return sql, {**params, "query": query, "candidates": SEARCH_CANDIDATES}
 
 
 def search(
-    conn: sqlite3.Connection, text: str, filters: Filters, page: int, per_page: int
+    conn: Connection, text: str, filters: Filters, page: int, per_page: int
 ) -> Page[SearchHit]:
-    """Stories whose title or body match `text`, best first (the index's rank: BM25 with
-    titles weighing 4 times the body, set by the store's migration), among the newest
-    SEARCH_CANDIDATES matching articles."""
-    query = fts_query(text)
+    """Stories whose title or body match `text`, best first (each database's rank, titles
+    weighing more, see `_SEARCH`), among the newest SEARCH_CANDIDATES matching articles."""
+    spelling = _SEARCH[conn.dialect]
+    query = spelling.query(text)
     if query is None:
         return Page([], page, False)
-    candidates, params = _candidates(query, filters)
-    best = conn.execute(
-        f"WITH hits AS ({candidates}) "
-        "SELECT rid, story_id, min(score) AS score FROM hits GROUP BY story_id "
+    candidates, params = _candidates(spelling, query, filters)
+    best = conn.execute(  # each story's best copy
+        f"WITH hits AS ({candidates}), ranked AS (SELECT rid, story_id, score, "
+        "row_number() OVER (PARTITION BY story_id ORDER BY score, rid) AS n FROM hits) "
+        "SELECT rid, story_id FROM ranked WHERE n = 1 "
         "ORDER BY score, story_id LIMIT :limit OFFSET :offset",
         {**params, "limit": per_page + 1, "offset": (page - 1) * per_page},
     ).fetchall()
@@ -279,42 +381,60 @@ def search(
     best = best[:per_page]
     if not best:
         return Page([], page, False)
-    rids = [r["rid"] for r in best]
-    marks = ",".join("?" * len(rids))
-    marked = {
-        r["rowid"]: r
-        for r in conn.execute(
-            f"SELECT f.rowid, highlight(article_fts, 0, ?, ?) AS title, "
-            f"snippet(article_fts, 1, ?, ?, '…', 32) AS snippet, a.id, a.site, a.url "
-            f"FROM article_fts f JOIN articles a ON a.rowid = f.rowid "
-            f"WHERE article_fts MATCH ? AND f.rowid IN ({marks})",
-            (MARK_START, MARK_END, MARK_START, MARK_END, query, *rids),
-        )
-    }
+    marked = spelling.marked(conn, query, [r["rid"] for r in best])
     story_rows = _stories_by_id(conn, [r["story_id"] for r in best])
     hits = [
         SearchHit(
-            story=story_rows[r["story_id"]],
-            article_id=marked[r["rid"]]["id"],
-            site=marked[r["rid"]]["site"],
-            url=marked[r["rid"]]["url"],
-            title=marked[r["rid"]]["title"],
-            snippet=marked[r["rid"]]["snippet"],
+            story=story_rows[story_id],
+            article_id=hit.id,
+            site=hit.site,
+            url=hit.url,
+            title=hit.title,
+            snippet=hit.snippet,
         )
-        for r in best
-        if r["rid"] in marked and r["story_id"] in story_rows
+        for rid, story_id in best
+        if (hit := marked.get(rid)) and story_id in story_rows
     ]
     return Page(hits, page, has_next)
 
 
-def _stories_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, StoryRow]:
+def _stories_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, StoryRow]:
+    """The list rows of these stories; their sites and rules gathered here, in name order."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
+    sites: dict[str, list[str]] = {i: [] for i in ids}
+    for story_id, site in conn.execute(
+        f"SELECT DISTINCT story_id, site FROM articles WHERE story_id IN ({marks}) ORDER BY site",
+        ids,
+    ):
+        sites[story_id].append(site)
+    rules: dict[str, list[str]] = {i: [] for i in ids}
+    for story_id, rule in conn.execute(
+        f"SELECT story_id, rule FROM alerts WHERE story_id IN ({marks}) UNION "
+        f"SELECT a.story_id, r.rule FROM articles a JOIN alerts r ON {_EVENT_KEYS} "
+        f"WHERE a.story_id IN ({marks}) ORDER BY 2",
+        [*ids, *ids],
+    ):
+        rules[story_id].append(rule)
     rows = conn.execute(
-        f"SELECT {_STORY_COLUMNS} FROM stories s WHERE s.story_id IN ({marks})", ids
+        f"SELECT s.story_id, s.title, {_STORY_DATE} AS date, s.source, "
+        "(SELECT count(*) FROM articles WHERE story_id = s.story_id) AS copies "
+        f"FROM stories s WHERE s.story_id IN ({marks})",
+        ids,
     )
-    return {r["story_id"]: _story_row(r) for r in rows}
+    return {
+        r["story_id"]: StoryRow(
+            story_id=r["story_id"],
+            title=r["title"],
+            date=r["date"],
+            source=r["source"],
+            sites=tuple(sites[r["story_id"]]),
+            rules=tuple(rules[r["story_id"]]),
+            copies=r["copies"],
+        )
+        for r in rows
+    }
 
 
 # -- one story -----------------------------------------------------------------------------------
@@ -341,7 +461,7 @@ class StoryView:
     changes: list[Change] = field(default_factory=list)
 
 
-def story(conn: sqlite3.Connection, story_id: str) -> StoryView | None:
+def story(conn: Connection, story_id: str) -> StoryView | None:
     row = conn.execute("SELECT * FROM stories WHERE story_id = ?", (story_id,)).fetchone()
     if row is None:
         return None
@@ -363,7 +483,7 @@ def story(conn: sqlite3.Connection, story_id: str) -> StoryView | None:
     return StoryView({**dict(row), "copies": copies}, records, rules, _changes(conn, records))
 
 
-def _changes(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> list[Change]:
+def _changes(conn: Connection, records: list[dict[str, Any]]) -> list[Change]:
     """Diffs between consecutive revisions of each copy that has more than one."""
     changes = []
     for current in records:
@@ -417,20 +537,18 @@ class RecordPage:
 
 
 def article_records(
-    conn: sqlite3.Connection, text: str | None, filters: Filters, cursor: int, limit: int
+    conn: Connection, text: str | None, filters: Filters, cursor: int, limit: int
 ) -> RecordPage:
     """Stored revisions after `cursor`, in commit order (`article_log`), so polling with the
     returned cursor never misses nor repeats a record."""
     where, params = _article_filters(filters, "l.article")
-    query = fts_query(text) if text else None
+    spelling = _SEARCH[conn.dialect]
+    query = spelling.query(text) if text else None
     if text and query is None:
         return RecordPage([], cursor)
-    match = (  # the index holds current texts: a search returns current revisions only
-        "AND l.revision = a.revision "
-        "AND l.article IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :query)"
-    )
-    conn.execute("BEGIN")  # one snapshot: the last seq read belongs to the same state
-    try:
+    # the index holds current texts: a search returns current revisions only
+    match = f"AND l.revision = a.revision AND l.article IN ({spelling.matching})"
+    with _snapshot(conn):  # the last seq read belongs to the same state
         rows = conn.execute(
             "SELECT l.seq, COALESCE(r.record, a.record) AS record FROM article_log l "
             "JOIN articles a ON a.rowid = l.article "
@@ -440,30 +558,29 @@ def article_records(
             {**params, "query": query, "cursor": cursor, "limit": limit},
         ).fetchall()
         last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM article_log").fetchone()[0]
-    finally:
-        conn.execute("COMMIT")
     next_cursor = rows[-1]["seq"] if len(rows) == limit else max(last, cursor)
     return RecordPage([r["record"] for r in rows], next_cursor)
 
 
 def search_records(
-    conn: sqlite3.Connection, text: str, filters: Filters, limit: int
+    conn: Connection, text: str, filters: Filters, limit: int
 ) -> list[dict[str, Any]]:
     """Current records matching `text`, best first among the newest SEARCH_CANDIDATES (the
     terminal's `malinews articles --q`)."""
-    query = fts_query(text)
+    spelling = _SEARCH[conn.dialect]
+    query = spelling.query(text)
     if query is None:
         return []
-    candidates, params = _candidates(query, filters)
+    candidates, params = _candidates(spelling, query, filters)
     rows = conn.execute(
         f"WITH hits AS ({candidates}) SELECT a.record FROM hits "
-        "JOIN articles a ON a.rowid = hits.rid ORDER BY hits.score LIMIT :limit",
+        "JOIN articles a ON a.rowid = hits.rid ORDER BY hits.score, hits.rid DESC LIMIT :limit",
         {**params, "limit": limit},
     )
     return [json.loads(r[0]) for r in rows]
 
 
-def latest_records(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[dict[str, Any]]:
+def latest_records(conn: Connection, filters: Filters, limit: int) -> list[dict[str, Any]]:
     """Current records, most recently stored first."""
     where, params = _article_filters(filters, "a.rowid")
     rows = conn.execute(
@@ -477,7 +594,7 @@ def latest_records(conn: sqlite3.Connection, filters: Filters, limit: int) -> li
 # -- feeds ---------------------------------------------------------------------------------------
 
 
-def feed_state(conn: sqlite3.Connection) -> tuple[int, int]:
+def feed_state(conn: Connection) -> tuple[int, int]:
     """Changes whenever a feed's content can: a stored revision (stories follow articles) or a
     new alert (the rule filter)."""
     row = conn.execute(
@@ -488,7 +605,7 @@ def feed_state(conn: sqlite3.Connection) -> tuple[int, int]:
 
 
 def feed_stories(
-    conn: sqlite3.Connection, filters: Filters, limit: int
+    conn: Connection, filters: Filters, limit: int
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The latest stories (newest first) with their records, as `export.feed_item` takes them."""
     ids = [row.story_id for row in stories(conn, filters, 1, limit).rows]
@@ -516,19 +633,18 @@ class AlertView:
     deliveries: list[Delivery]
 
 
-def alerts(
-    conn: sqlite3.Connection, rule: str | None, since: str | None, limit: int
-) -> list[AlertView]:
+def alerts(conn: Connection, rule: str | None, since: str | None, limit: int) -> list[AlertView]:
     """Newest alerts first, with the state of the alert's delivery on each channel."""
     rows = conn.execute(
         "SELECT id, rule, created_at, payload FROM alerts "
-        "WHERE (:rule IS NULL OR rule = :rule) AND (:since IS NULL OR created_at >= :since) "
+        "WHERE (CAST(:rule AS TEXT) IS NULL OR rule = :rule) "
+        "AND (CAST(:since AS TEXT) IS NULL OR created_at >= :since) "
         "ORDER BY created_at DESC, id DESC LIMIT :limit",
         {"rule": rule, "since": since, "limit": limit},
     ).fetchall()
     ids = [r["id"] for r in rows]
     deliveries: dict[int, list[Delivery]] = {i: [] for i in ids}
-    marks = ",".join("?" * len(ids))
+    marks = ",".join("?" * len(ids)) or "NULL"  # `IN ()` is SQLite's only
     for d in conn.execute(
         "SELECT alert_id, channel, status, attempts, last_error, delivered_at FROM deliveries "
         f"WHERE kind = 'alert' AND alert_id IN ({marks}) ORDER BY channel",
@@ -546,11 +662,11 @@ def alerts(
     ]
 
 
-def rule_names(conn: sqlite3.Connection) -> list[str]:
+def rule_names(conn: Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT DISTINCT rule FROM alerts ORDER BY rule")]
 
 
-def site_names(conn: sqlite3.Connection) -> list[str]:
+def site_names(conn: Connection) -> list[str]:
     """Sites crawled or stored; the stored ones found by hopping through articles_site, one
     lookup per site instead of a scan of every article."""
     return [
@@ -578,7 +694,7 @@ class SiteView:
     problems: dict[str, str]
 
 
-def sites(conn: sqlite3.Connection, names: Iterable[str]) -> list[SiteView]:
+def sites(conn: Connection, names: Iterable[str]) -> list[SiteView]:
     views = []
     for name in names:
         crawl = conn.execute("SELECT MAX(finished_at) FROM crawls WHERE site = ?", (name,))
@@ -611,12 +727,10 @@ class Series:
     counts: list[int]
 
 
-def _last_days(conn: sqlite3.Connection, days: int) -> list[str]:
+def _last_days(conn: Connection, days: int) -> list[str]:
     """The `days` days ending today, or at the last day with an article if that is earlier."""
     today = datetime.now(UTC).date()
-    row = conn.execute(
-        "SELECT MAX(substr(COALESCE(published, crawled_at), 1, 10)) FROM articles"
-    ).fetchone()
+    row = conn.execute(f"SELECT MAX({_DAY}) FROM articles").fetchone()
     try:
         end = min(today, date.fromisoformat(row[0])) if row[0] else today
     except ValueError:
@@ -624,27 +738,32 @@ def _last_days(conn: sqlite3.Connection, days: int) -> list[str]:
     return [(end - timedelta(days=days - 1 - i)).isoformat() for i in range(days)]
 
 
-def articles_per_day(conn: sqlite3.Connection, days: int = CHART_DAYS) -> list[Series]:
+def articles_per_day(conn: Connection, days: int = CHART_DAYS) -> list[Series]:
     """Articles per publication day (stored day when undated) of each site."""
     window = _last_days(conn, days)
     counts: dict[str, dict[str, int]] = {}
     for site, day, n in conn.execute(
-        "SELECT site, substr(COALESCE(published, crawled_at), 1, 10) AS day, count(*) "
-        "FROM articles WHERE day BETWEEN ? AND ? GROUP BY site, day",
+        f"SELECT site, {_DAY}, count(*) FROM articles WHERE {_DAY} BETWEEN ? AND ? GROUP BY 1, 2",
         (window[0], window[-1]),
     ):
         counts.setdefault(site, {})[day] = n
     return [Series(s, window, [c.get(d, 0) for d in window]) for s, c in sorted(counts.items())]
 
 
-def mentions_per_day(conn: sqlite3.Connection, days: int = CHART_DAYS) -> list[Series]:
+_EACH_HIT = {  # the rules an article hit (`keyword_hits`, a JSON list or null), one row each
+    "sqlite": "json_each(a.record, '$.keyword_hits') AS hit",
+    "postgresql": "json_array_elements_text(CASE json_typeof(a.record::json -> 'keyword_hits') "
+    "WHEN 'array' THEN a.record::json -> 'keyword_hits' END) AS hit (value)",
+}
+
+
+def mentions_per_day(conn: Connection, days: int = CHART_DAYS) -> list[Series]:
     """Articles hitting each alert rule (`keyword_hits`), per publication day."""
     window = _last_days(conn, days)
     counts: dict[str, dict[str, int]] = {}
     for rule, day, n in conn.execute(
-        "SELECT hit.value, substr(COALESCE(a.published, a.crawled_at), 1, 10) AS day, count(*) "
-        "FROM articles a, json_each(a.record, '$.keyword_hits') hit "
-        "WHERE day BETWEEN ? AND ? GROUP BY hit.value, day",
+        f"SELECT hit.value, {_DAY}, count(*) FROM articles a, {_EACH_HIT[conn.dialect]} "
+        f"WHERE {_DAY} BETWEEN ? AND ? GROUP BY 1, 2",
         (window[0], window[-1]),
     ):
         counts.setdefault(rule, {})[day] = n

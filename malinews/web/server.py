@@ -48,18 +48,21 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def serve(config: Config, host: str, port: int) -> None:
-    """Serve the store of `config.output_dir` on host:port until interrupted.
+    """Serve the store (`config.database_url`, or else the one in `config.output_dir`) on
+    host:port until interrupted.
 
     The store's schema is brought up to date first (the search index is a migration); the app
     itself only reads."""
     path = config.output_dir / DB_NAME
-    if not path.is_file():
+    if config.database_url is None and not path.is_file():
         raise ServeError(f"{path}: no state store; run `malinews crawl` or `malinews demo` first")
     Store(config.output_dir, config.database_url).close()
     token = api_token(config)
-    app = create_app(config.output_dir, token, [site.name for site in config.sites])
+    names = [site.name for site in config.sites]
+    app = create_app(config.output_dir, token, names, config.database_url)
     sock = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
-    print(f"malinews: serving {Path(config.output_dir)} on http://{shown}:{port}/", flush=True)
+    served = "the PostgreSQL store" if config.database_url else Path(config.output_dir)
+    print(f"malinews: serving {served} on http://{shown}:{port}/", flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", proxy_headers=False))
     server.run(sockets=[sock])
