@@ -53,8 +53,8 @@ def _no_store(config: Config, *, as_json: bool = False) -> bool:
     store yet: commands that only read it must not create one."""
     from malinews.pipelines.store import DB_NAME
 
-    if (config.output_dir / DB_NAME).exists():
-        return False
+    if config.database_url is not None or (config.output_dir / DB_NAME).exists():
+        return False  # a PostgreSQL store: Store() says in one line if it cannot be reached
     print(
         "[]"
         if as_json
@@ -69,7 +69,7 @@ def _stored(args: argparse.Namespace) -> Config:
     from malinews.pipelines.store import DB_NAME
 
     config = _config(args, write=False)
-    if not (config.output_dir / DB_NAME).is_file():
+    if config.database_url is None and not (config.output_dir / DB_NAME).is_file():
         raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
     _writable(config.output_dir)
     return config
@@ -204,6 +204,11 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"{store.last_article(site.name) or '-':<26} "
                 + ("; ".join(f"{kind}: {detail}" for kind, detail in problems.items()) or "ok")
             )
+        if store.shared:  # several workers may share it: who holds which site
+            from malinews.scheduler.workers import status_lines
+
+            if workers := status_lines(store, config.lost_after):
+                print("\n" + "\n".join(workers))
     finally:
         store.close()
     return 0
@@ -373,7 +378,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from malinews.pipelines.store import DB_NAME, Store
 
     config = load_config(args.config, args.output)
-    if not (config.output_dir / DB_NAME).is_file():
+    if config.database_url is None and not (config.output_dir / DB_NAME).is_file():
         raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
     ident = article_id(canonical_url(args.id)) if "://" in args.id else args.id
     store = Store(config.output_dir, config.database_url)

@@ -73,7 +73,7 @@ def start_worker(config: Path, url: str, log: Path) -> subprocess.Popen[bytes]:
 def held_sites(url: str) -> list[tuple[str, str]]:
     """(site, worker name) of each crawl running now (none before the first worker starts)."""
     with psycopg.connect(url) as conn:
-        if conn.execute("SELECT to_regclass('workers')").fetchone()[0] is None:
+        if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()[0] is None:
             return []
         return conn.execute(
             "SELECT j.args ->> 'site', n.name FROM procrastinate_jobs j "
@@ -144,7 +144,9 @@ def test_three_workers_share_the_sites_and_survive_a_sigkill(
 
     with psycopg.connect(pg_url) as conn:
         stored_ids = {r[0] for r in conn.execute("SELECT id FROM articles")}
-        statuses = Counter(r[0] for r in conn.execute("SELECT status FROM deliveries"))
+        statuses = Counter(
+            r[0] for r in conn.execute("SELECT status FROM deliveries WHERE kind = 'alert'")
+        )
     assert stored_ids == expected
     exported = read_jsonl(out / "articles.jsonl")
     assert Counter((r["id"], r["revision"]) for r in exported).most_common(1)[0][1] == 1

@@ -253,6 +253,34 @@ class SharedMonitor:
         return 0
 
 
+def status_lines(store: Store, lost_after: float) -> list[str]:
+    """`malinews status` on a shared store: each worker, its last heartbeat and the sites it
+    is crawling now (nothing before a worker first ran)."""
+    if not store.has_table("procrastinate_workers"):
+        return []
+    rows = store.conn.execute(
+        "SELECT n.id, n.name, w.last_heartbeat, "
+        "EXTRACT(EPOCH FROM now() - w.last_heartbeat) FROM workers n "
+        "LEFT JOIN procrastinate_workers w ON w.id = n.id ORDER BY n.name"
+    ).fetchall()
+    held: dict[int, list[str]] = {}
+    for worker, site in store.conn.execute(
+        "SELECT worker_id, args ->> 'site' FROM procrastinate_jobs "
+        "WHERE status = 'doing' AND task_name = ? ORDER BY 2",
+        (TASK,),
+    ):
+        held.setdefault(worker, []).append(site)
+    lines = [f"{'worker':<28} {'last heartbeat':<26} {'state':<6} crawling"]
+    for worker, name, beat, age in rows:
+        state = "lost" if beat is None or age > lost_after else "up"
+        when = beat.astimezone(UTC).isoformat(timespec="seconds") if beat else "-"
+        sites = ", ".join(held.get(worker, [])) or "-"
+        lines.append(f"{name:<28} {when:<26} {state:<6} {sites}")
+    if not rows:
+        lines.append("(no worker running)")
+    return lines
+
+
 def _lost_alert(name: str, worker: int, detail: str, now: datetime) -> dict[str, Any]:
     """The ops alert for a lost worker (the same shape as a site's, scheduler/crawl.py)."""
     return {
