@@ -128,3 +128,28 @@ def test_channel_mistakes_are_refused_at_start(
         f"malinews: error: {tmp_path / 'malinews.toml'}: channels.equipe.secret_env: "
         "environment variable MALINEWS_UNSET_VARIABLE_FOR_TEST is not set or empty"
     )
+
+
+def test_the_store_url_comes_from_the_environment_and_is_never_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, MINIMAL + '[store]\nurl_env = "MN_TEST_DB"\n')
+    monkeypatch.delenv("MN_TEST_DB", raising=False)
+    with pytest.raises(ConfigError, match=r"store\.url_env: environment variable MN_TEST_DB"):
+        load_config(path)
+    monkeypatch.setenv("MN_TEST_DB", "mysql://user:s3cret@db/x")
+    with pytest.raises(ConfigError, match="must hold a postgresql:// URL") as error:
+        load_config(path)
+    assert "s3cret" not in str(error.value)
+    monkeypatch.setenv("MN_TEST_DB", "postgresql://user:s3cret@db/x")
+    config = load_config(path)
+    assert config.database_url == "postgresql://user:s3cret@db/x"
+    assert "s3cret" not in repr(config)
+
+
+def test_workers_timing_is_checked(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, MINIMAL))
+    assert (config.heartbeat, config.lost_after) == (10.0, 30.0)
+    path = write(tmp_path, MINIMAL + '[workers]\nheartbeat = "20s"\nlost_after = "30s"\n')
+    with pytest.raises(ConfigError, match="workers.lost_after: must be at least twice"):
+        load_config(path)

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -110,6 +111,17 @@ def test_three_workers_share_the_sites_and_survive_a_sigkill(
         victim_name = f":{victim.pid}"
         wait(lambda: any(w.endswith(victim_name) for _, w in held_sites(pg_url)), 60, "a crawl")
         taken = [site for site, w in held_sites(pg_url) if w.endswith(victim_name)]
+        status = subprocess.run(
+            [sys.executable, "-m", "malinews.cli", "status", "--config", str(configs[1])],
+            cwd=REPO,
+            env={**os.environ, "MALINEWS_DATABASE_URL": pg_url},
+            capture_output=True,
+            text=True,
+        )
+        workers_up = [line for line in status.stdout.splitlines() if " up " in line]
+        assert len(workers_up) == 3 and any(victim_name in line for line in workers_up)
+        password = urlsplit(pg_url).password
+        assert not password or password not in status.stdout + status.stderr
         victim.send_signal(signal.SIGKILL)
         killed_at = time.time()
         victim.wait()

@@ -111,8 +111,7 @@ class PgConnection:
         return cursor
 
     def begin_write(self) -> None:
-        self.raw.execute("BEGIN")
-        self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")  # one round trip
 
     def commit(self) -> None:
         if self.raw.info.transaction_status != TransactionStatus.IDLE:

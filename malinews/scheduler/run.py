@@ -157,7 +157,7 @@ class Monitor:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.crawls = Crawls(config)
-        workers = max(1, min(4, len(config.sites)))
+        workers = max(1, min(config.concurrency, len(config.sites)))
         self.scheduler = BlockingScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(workers)},

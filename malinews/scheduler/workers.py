@@ -33,7 +33,6 @@ from malinews.scrapers.config import Config
 
 log = logging.getLogger("malinews.run")
 TASK = "malinews.crawl"
-CONCURRENCY = 4  # sites one worker crawls at once (each in its own child process)
 WATCH_LOCK = 0x6D616C6A  # the advisory lock of the one watcher at work at a time
 
 
@@ -201,7 +200,7 @@ class SharedMonitor:
             self.worker = Worker(
                 self.app,
                 name=self.name,
-                concurrency=CONCURRENCY,
+                concurrency=self.config.concurrency,
                 delete_jobs="successful",
                 install_signal_handlers=False,
                 update_heartbeat_interval=self.config.heartbeat,

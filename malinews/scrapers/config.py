@@ -75,6 +75,7 @@ class Config:
     database_url: str | None = field(default=None, repr=False)
     heartbeat: float = 10.0  # [workers]: seconds between a worker's heartbeats
     lost_after: float = 30.0  # [workers]: a worker silent this long is lost; others take over
+    concurrency: int = 4  # [workers]: sites one monitor (or worker) crawls at once
 
     def site(self, name: str) -> SiteProfile:
         for site in self.sites:
@@ -419,7 +420,10 @@ def parse_config(
                 "store.url_env", f"{url_env} must hold a postgresql:// URL (its value is not shown)"
             )
     workers = check.get(data, "workers", "workers", dict, {})
-    check.table(workers, "workers", ("heartbeat", "lost_after"))
+    check.table(workers, "workers", ("heartbeat", "lost_after", "concurrency"))
+    concurrency = check.get(workers, "workers", "concurrency", int, 4)
+    if not 1 <= concurrency <= 64:
+        raise check.fail("workers.concurrency", "must be from 1 to 64")
     heartbeat = check.convert("workers.heartbeat", parse_interval, workers.get("heartbeat", 10))
     lost_after = check.convert("workers.lost_after", parse_interval, workers.get("lost_after", 30))
     if lost_after < 2 * heartbeat:
@@ -438,4 +442,5 @@ def parse_config(
         database_url=database_url,
         heartbeat=heartbeat,
         lost_after=lost_after,
+        concurrency=concurrency,
     )
