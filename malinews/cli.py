@@ -133,7 +133,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if config.database_url is not None:  # one of the workers sharing a PostgreSQL store
         from malinews.scheduler.workers import SharedMonitor
 
-        logging.getLogger("procrastinate").setLevel(logging.WARNING)
         return SharedMonitor(config).run()
     return Monitor(config).run()
 

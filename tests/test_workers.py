@@ -109,19 +109,27 @@ def test_three_workers_share_the_sites_and_survive_a_sigkill(
     try:
         victim = workers[0]
         victim_name = f":{victim.pid}"
+
+        def status() -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "malinews.cli", "status", "--config", str(configs[1])],
+                cwd=REPO,
+                env={**os.environ, "MALINEWS_DATABASE_URL": pg_url},
+                capture_output=True,
+                text=True,
+            )
+
+        def up(report: subprocess.CompletedProcess[str]) -> list[str]:
+            return [line for line in report.stdout.splitlines() if " up " in line]
+
+        wait(lambda: len(up(status())) == 3, 30, "3 workers up in `malinews status`")
+        report = status()
+        assert any(victim_name in line for line in up(report))
+        password = urlsplit(pg_url).password
+        assert f":{password}@" not in report.stdout + report.stderr
         wait(lambda: any(w.endswith(victim_name) for _, w in held_sites(pg_url)), 60, "a crawl")
         taken = [site for site, w in held_sites(pg_url) if w.endswith(victim_name)]
-        status = subprocess.run(
-            [sys.executable, "-m", "malinews.cli", "status", "--config", str(configs[1])],
-            cwd=REPO,
-            env={**os.environ, "MALINEWS_DATABASE_URL": pg_url},
-            capture_output=True,
-            text=True,
-        )
-        workers_up = [line for line in status.stdout.splitlines() if " up " in line]
-        assert len(workers_up) == 3 and any(victim_name in line for line in workers_up)
-        password = urlsplit(pg_url).password
-        assert not password or password not in status.stdout + status.stderr
+
         victim.send_signal(signal.SIGKILL)
         killed_at = time.time()
         victim.wait()
@@ -174,3 +182,28 @@ def test_three_workers_share_the_sites_and_survive_a_sigkill(
         for before, after in zip(log, log[1:], strict=False):
             if before[1] != after[1]:
                 assert after[2] == "/robots.txt", f"{name}: two workers crawled it at once"
+
+
+def test_a_worker_that_loses_its_store_stops_in_one_line(
+    tmp_path: Path, sites: dict[str, SiteServer], pg_url: str
+) -> None:
+    """The database dropped under a running worker: one line naming the store, exit 1 (a
+    service manager restarts it), no traceback, no password."""
+    config = worker_config(tmp_path / "w.toml", sites, tmp_path / "out", 1)
+    log = tmp_path / "w.log"
+    worker = start_worker(config, pg_url, log)
+    try:
+        wait(lambda: bool(held_sites(pg_url)), 60, "a crawl")
+        admin = os.environ["MALINEWS_TEST_PG"]
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {urlsplit(pg_url).path[1:]} WITH (FORCE)")
+        assert worker.wait(timeout=60) == 1
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    text = log.read_text()
+    assert "Traceback" not in text
+    last = text.strip().splitlines()[-1]
+    assert "ERROR worker stopped: the PostgreSQL store: " in last
+    password = urlsplit(pg_url).password
+    assert f":{password}@" not in text

@@ -25,9 +25,10 @@ import psycopg
 from procrastinate import exceptions as queue_errors
 from procrastinate.schema import SchemaManager
 from procrastinate.worker import Worker
+from psycopg_pool import PoolTimeout
 
 from malinews.pipelines.alerts import iso, record_alert
-from malinews.pipelines.store import Store
+from malinews.pipelines.store import Store, StoreError
 from malinews.scheduler.run import DELIVERY_INTERVAL, Crawls, deliver_pending
 from malinews.scrapers.config import Config
 
@@ -52,9 +53,13 @@ class SharedMonitor:
         self.config = config
         self.crawls = Crawls(config)
         self.name = f"{socket.gethostname()}:{os.getpid()}"
-        self.app = procrastinate.App(
-            connector=procrastinate.PsycopgConnector(conninfo=config.database_url)
+        for name in ("procrastinate", "psycopg.pool"):  # their failures end in our one line
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        # a worker without its store for `lost_after` is lost to the others: it stops too
+        connector = procrastinate.PsycopgConnector(
+            conninfo=config.database_url, timeout=config.lost_after
         )
+        self.app = procrastinate.App(connector=connector)
         self.task = self.app.task(name=TASK)(self._crawl)
         self.worker: Worker | None = None
 
@@ -195,7 +200,9 @@ class SharedMonitor:
             if site.name not in busy:
                 await self._queue(site.name, 0)
 
-    async def _main(self) -> None:
+    async def _main(self) -> str | None:
+        """Run the worker and the watch until a stop signal, or until either fails (the store
+        lost, most likely): then the reason, in one line."""
         async with self.app.open_async():
             self.worker = Worker(
                 self.app,
@@ -210,28 +217,30 @@ class SharedMonitor:
             worker = asyncio.create_task(self.worker.run())
             watch = asyncio.create_task(self._watch())
             loop = asyncio.get_running_loop()
+            loop.set_exception_handler(_log_task_error)
             stopped = asyncio.Event()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, self._stop, signum, stopped)
-            done, _ = await asyncio.wait(
+            await asyncio.wait(
                 [worker, watch, asyncio.create_task(stopped.wait())],
                 return_when=asyncio.FIRST_COMPLETED,
             )
+            failures = [t.exception() for t in (worker, watch) if t.done() and not t.cancelled()]
+            error = next((_one_line(e) for e in failures if e is not None), None)
             watch.cancel()
-            await asyncio.to_thread(self._sign_off)
-            for task in done:  # a worker or watch that failed: say why, in one line
-                if task is not worker and task is not watch or task.cancelled():
-                    continue
-                if (error := task.exception()) is not None:
-                    log.error("worker stopped: %s", error)
-            if not worker.done():
-                worker.cancel()  # procrastinate waits for the running jobs: the crawls end
+            if error is None:
+                try:
+                    await asyncio.to_thread(self._sign_off)
+                except StoreError as exc:
+                    error = str(exc)
+            self.crawls.stop()
+            worker.cancel()  # procrastinate waits for the running jobs: the crawls end
             await asyncio.gather(worker, watch, return_exceptions=True)
+        return error
 
     def _stop(self, signum: int, stopped: asyncio.Event) -> None:
         if not stopped.is_set():
             log.info("stopping on %s", signal.Signals(signum).name)
-            self.crawls.stop()
             stopped.set()
 
     def run(self) -> int:
@@ -246,10 +255,31 @@ class SharedMonitor:
             self.name,
             len(self.config.sites),
         )
-        asyncio.run(self._main())
+        error = asyncio.run(self._main())
         self.crawls.wait()
+        if error is not None:  # exit 1: a service manager restarts the worker
+            log.error("worker stopped: %s", error)
+            return 1
         log.info("stopped")
         return 0
+
+
+def _one_line(error: BaseException) -> str:
+    """What stopped a worker, in one line: the database's own message where there is one (it
+    names host and database, never the password)."""
+    if isinstance(error, queue_errors.ConnectorException) and error.__cause__ is not None:
+        error = error.__cause__  # procrastinate's wrapper says only "Database error"
+    detail = " ".join(str(error).split()) or type(error).__name__
+    if isinstance(error, psycopg.Error | PoolTimeout | queue_errors.ConnectorException):
+        return f"the PostgreSQL store: {detail}"
+    return detail
+
+
+def _log_task_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncio's report of a failed task no one awaited (procrastinate's, when the store is
+    lost), in one line instead of a traceback."""
+    error = context.get("exception")
+    log.warning("worker: %s", _one_line(error) if error else context.get("message"))
 
 
 def status_lines(store: Store, lost_after: float) -> list[str]:
