@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from malinews.core.db import DB_ERRORS
+from malinews.core.db import db_errors
 from malinews.core.urls import is_http_url
 from malinews.pipelines.stage import OutputError
 from malinews.scrapers.config import (
@@ -319,7 +319,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             count = export_pending(store, config.output_dir)
             done = f"{count} article records appended to {articles}"
         feed = write_feed(store, config.output_dir)
-    except DB_ERRORS as exc:
+    except db_errors() as exc:
         raise store.error(exc) from None
     finally:
         store.close()
@@ -450,7 +450,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         target = Store(config.output_dir, args.to)
         try:
             migrated = migrate(source, target)
-        except DB_ERRORS as exc:  # rolled back: the target is left empty
+        except db_errors() as exc:  # rolled back: the target is left empty
             raise target.error(exc) from None
         finally:
             target.close()
@@ -602,6 +602,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except OutputError as exc:
         print(f"malinews: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except db_errors() as exc:  # one no command put in its own words (a store left behind)
+        detail = " ".join(str(exc).split())
+        print(f"malinews: error: the state store: {detail}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

@@ -161,3 +161,21 @@ def test_rebuild_killed_midway_writes_no_record_twice(crawled: Path) -> None:
     assert run_cli("export", "--config", str(crawled)).returncode == 0
     ids = [r["id"] for r in read_jsonl(out / "articles.jsonl")]
     assert len(ids) == len(set(ids)) == ARTICLES
+
+
+def test_a_store_missing_a_table_is_one_line_in_any_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store someone altered by hand (a table dropped): the command that meets it says so in
+    one line and exits 1, whichever store and command (here SQLite and `articles`)."""
+    from malinews.pipelines.store import Store
+    from tests.conftest import run_main
+
+    config = tmp_path / "malinews.toml"
+    config.write_text('[output]\ndir = "out"\n[[sites]]\nname = "bamada"\n', encoding="utf-8")
+    store = Store(tmp_path / "out")
+    store.conn.execute("DROP TABLE articles")
+    store.close()
+    code, out, err = run_main(capsys, "articles", "--config", str(config))
+    assert code == 1 and out == ""
+    assert err == "malinews: error: the state store: no such table: articles\n"

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from malinews.core.db import DB_ERRORS
+from malinews.core.db import db_errors
 
 OUTPUT_ERROR = "malinews/output_error"  # stats key: why the crawl had to stop writing
 
@@ -54,8 +54,8 @@ class Stage:
             drop_item("output not writable")
         try:
             yield
-        except (*DB_ERRORS, OSError) as exc:
-            where = self.spider.store.path if isinstance(exc, DB_ERRORS) else path
+        except db_errors(OSError) as exc:
+            where = self.spider.store.path if isinstance(exc, db_errors()) else path
             stop_on_write_error(self.crawler, where, exc)
             if item:
                 drop_item("output not writable")

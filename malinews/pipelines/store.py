@@ -17,10 +17,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from malinews.article import Article, Hit
-from malinews.core.db import DB_ERRORS, Connection, PgConnection, connect_sqlite
+from malinews.core.db import Connection, PgConnection, connect_sqlite, db_errors
 from malinews.pipelines import neardup
 from malinews.pipelines.alerts import add_copy, record_alert
 from malinews.pipelines.archive import Place
@@ -440,7 +438,7 @@ class Store:
             try:
                 self.conn = PgConnection(url)
                 self._migrate()
-            except DB_ERRORS as exc:
+            except db_errors() as exc:
                 raise self.error(exc) from None
             return
         self.path = str(output_dir / DB_NAME)
@@ -457,7 +455,7 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
             self.conn.execute("PRAGMA quick_check(1)").fetchone()
-        except DB_ERRORS as exc:
+        except db_errors() as exc:
             raise self.error(exc) from None
 
     @property
@@ -478,7 +476,7 @@ class Store:
 
     def error(self, exc: Exception) -> StoreError:
         """One line for a store error, saying what to do."""
-        if isinstance(exc, psycopg.Error):
+        if not isinstance(exc, sqlite3.Error):  # psycopg's
             detail = " ".join(str(exc).split()) or type(exc).__name__
             return StoreError(f"{self.path}: cannot use the state store: {detail}")
         kind = getattr(exc, "sqlite_errorname", "")

@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import re
+import sqlite3
 import threading
 from base64 import b64decode
 from collections import OrderedDict
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
+import psycopg
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -33,7 +35,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from malinews.core.db import DB_ERRORS, Connection
+from malinews.core.db import Connection
 from malinews.pipelines.store import DB_NAME
 from malinews.web import charts, queries
 from malinews.web.feeds import atom_feed, json_feed
@@ -43,6 +45,7 @@ from malinews.web.queries import BadFilter, Filters
 
 HERE = Path(__file__).parent
 LOG = logging.getLogger("malinews.web")
+STORE_ERRORS = (sqlite3.Error, psycopg.Error)  # serve may read either store
 PER_PAGE = 20
 API_LIMIT, API_MAX_LIMIT = 100, 500
 FEED_CACHE = 32  # encoded feeds kept (per URL and store state)
@@ -186,7 +189,7 @@ def create_app(
             conn = local.conn = queries.connect(output_dir, database_url)
         try:
             yield conn
-        except DB_ERRORS:
+        except STORE_ERRORS:
             local.conn = None
             conn.close()
             raise
@@ -358,7 +361,7 @@ def create_app(
             BadFilter: bad_filter,
             NotFound: not_found,
             404: not_found,
-            **dict.fromkeys(DB_ERRORS, store_error),
+            **dict.fromkeys(STORE_ERRORS, store_error),
             queries.StoreMissing: store_error,
         },
     )

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from malinews.core.db import DB_ERRORS, Connection, PgConnection, connect_sqlite
+from malinews.core.db import Connection, PgConnection, connect_sqlite, db_errors
 from malinews.pipelines.store import DB_NAME, MIGRATIONS
 from malinews.scrapers.config import parse_interval
 
@@ -65,7 +65,7 @@ def _connect_postgres(url: str) -> Connection:
     where = "the PostgreSQL store"  # never the URL: it holds the password
     try:
         conn = PgConnection(url, read_only=True)
-    except DB_ERRORS as exc:
+    except db_errors() as exc:
         raise StoreMissing(f"{where}: cannot connect: {' '.join(str(exc).split())}") from None
     try:
         exists = conn.execute("SELECT to_regclass('schema_version')").fetchone()[0]

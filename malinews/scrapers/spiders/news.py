@@ -17,7 +17,7 @@ from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
 from malinews.article import Article
-from malinews.core.db import DB_ERRORS
+from malinews.core.db import db_errors
 from malinews.core.urls import canonical_url
 from malinews.extraction import discovery, takedown
 from malinews.extraction.blocks import block_reason
@@ -123,7 +123,7 @@ class NewsSpider(scrapy.Spider):
                 with self.store.transaction():
                     for url, (etag, modified) in self.validators.items():
                         self.store.save_validators(url, etag, modified)
-        except DB_ERRORS as exc:  # the next crawl fetches them whole: nothing is lost
+        except db_errors() as exc:  # the next crawl fetches them whole: nothing is lost
             self.logger.warning("validators not saved: %s", exc)
         finally:
             self.store.close()
@@ -352,10 +352,10 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             article = self._read_article(response)
-        except (OSError, *DB_ERRORS) as exc:
+        except db_errors(OSError) as exc:
             archive = self.config.output_dir / ARCHIVE_FOLDER
             stop_on_write_error(
-                self.crawler, self.store.path if isinstance(exc, DB_ERRORS) else archive, exc
+                self.crawler, self.store.path if isinstance(exc, db_errors()) else archive, exc
             )
             return
         except Exception as exc:  # a page extraction cannot read: counted, the crawl goes on
