@@ -113,6 +113,32 @@ def test_copies_on_two_sites_make_one_story_and_one_alert(
     db.close()
 
 
+def test_copies_deduped_by_two_crawls_at_once_still_make_one_story(
+    config: Config, store_url: str | None
+) -> None:
+    """Two crawls (two workers, two machines) each read the store before the other stored its
+    copy: both copies look new to the dedupe stage. The store stage looks again under the write
+    lock, so the second joins the first's story: one story, one alert. (Seen as an 11th alert
+    for 10 stories in the three-worker test before the store stage looked again.)"""
+    matcher = KeywordMatcher(config.alerts)
+    first = article("https://bamada.net/coton-2026", "bamada")
+    copy = article("https://maliweb.net/coton-2026", "maliweb", at="2026-12-01T10:00:05+00:00")
+    bamada, maliweb = Store(config.output_dir, store_url), Store(config.output_dir, store_url)
+    deduped = [
+        dedupe_item(db, keywords_item(item, matcher))
+        for db, item in ((bamada, first), (maliweb, copy))
+    ]
+    assert all(item is not None and item.duplicate_of is None for item in deduped)
+    for db, item in zip((bamada, maliweb), (first, copy), strict=True):
+        item.crawled_at = item.fetched_at
+        store_article(db, config, item)
+    assert copy.story_id == first.id and copy.duplicate_of == first.id
+    assert count(bamada, "stories") == 1 and count(bamada, "alerts") == 1
+    assert [r["story_id"] for r in bamada.records(first.id)] == [first.id, first.id]
+    bamada.close()
+    maliweb.close()
+
+
 def test_one_alert_per_rule_and_story_when_copies_are_stored_at_once(
     config: Config, store_url: str | None
 ) -> None:

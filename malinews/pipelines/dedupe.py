@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 
 from malinews.article import Article
 from malinews.core import diff
@@ -17,18 +16,6 @@ def content_hash(text: str) -> str:
     """Hash of the cleaned body (titles differ between copies, so they are left out)."""
     digest = hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8"))
     return digest.hexdigest()[:16]  # 64 bits: a collision among 10^6 bodies is ~1 in 10^7
-
-
-def find_story(store: Store, item: Article, ident: str) -> sqlite3.Row | None:
-    """The stored article that `item` (id `ident`) is a copy of: same body hash, else a
-    confirmed LSH match."""
-    exact = store.by_hash(item.content_hash)
-    if exact is not None and exact["id"] != ident:
-        return exact
-    for candidate in store.lsh_candidates(item.band_keys, exclude=ident):
-        if neardup.is_copy(candidate["title"], candidate["text"], item.title, item.text):
-            return candidate
-    return None
 
 
 def dedupe_item(store: Store, item: Article) -> Article | None:
@@ -50,7 +37,7 @@ def dedupe_item(store: Store, item: Article) -> Article | None:
         item.changes = diff.summary(chunks)
     else:
         item.revision = 1
-        match = find_story(store, item, ident)
+        match = store.copy_of(item)
         item.story_id = match["story_id"] if match is not None else ident
     item.duplicate_of = item.story_id if item.story_id != ident else None
     item.urls = {canonical_url(item.url), canonical_url(item.canonical_url)}

@@ -687,6 +687,18 @@ class Store:
         )
         return [json.loads(r[1]) for r in rows]
 
+    def copy_of(self, item: Article) -> Any:
+        """The stored article that `item` (with its id, hash and band keys) is a copy of: the
+        same body hash, else a confirmed LSH match; None if none."""
+        assert item.id is not None, "the dedupe stage gave the item its id"
+        exact = self.by_hash(item.content_hash)
+        if exact is not None and exact["id"] != item.id:
+            return exact
+        for candidate in self.lsh_candidates(item.band_keys, exclude=item.id):
+            if neardup.is_copy(candidate["title"], candidate["text"], item.title, item.text):
+                return candidate
+        return None
+
     def lsh_candidates(self, keys: Sequence[int], exclude: str) -> list[Any]:
         """Stored articles sharing at least one LSH band key, oldest first."""
         if not keys:
@@ -1049,10 +1061,17 @@ def store_article(store: Store, config: Any, item: Article, *, reprocessed: bool
     `config` is the crawl's Config (alert rules and channels). A reprocessed article (read
     again from the archive) was not edited by its site: no `edited` alert, and its lines were
     counted for learned boilerplate when it was fetched."""
-    record = item.record()
     now = datetime.fromisoformat(item.fetched_at)  # one clock per page: the fetch's
     alerts = 0
     with store.transaction():
+        if item.revision == 1 and item.duplicate_of is None:
+            # another crawl (a process, a machine) may have stored a copy since the dedupe
+            # stage looked: look again under the write lock, or the story would be split in
+            # two and alerted twice
+            match = store.copy_of(item)
+            if match is not None:
+                item.story_id = item.duplicate_of = match["story_id"]
+        record = item.record()
         store.save_article(record, item.content_hash, item.band_keys, item.urls)
         store.track(record)
         if not reprocessed:
