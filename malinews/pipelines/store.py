@@ -425,6 +425,28 @@ def _statements(script: str) -> Iterator[str]:
             statement = ""
 
 
+def has_table(conn: Connection, name: str) -> bool:
+    """Whether a PostgreSQL store has table `name`, as its catalog says now: a table scan, not
+    `to_regclass`, whose cached answer can miss a table another process just created (seen
+    when several workers created one store at once)."""
+    return bool(
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = ?)",
+            (name,),
+        ).fetchone()[0]
+    )
+
+
+def schema_version(conn: Connection) -> int:
+    """The schema version a store is at (0: none yet), on either database."""
+    if conn.dialect == "sqlite":
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if not has_table(conn, "schema_version"):
+        return 0
+    return int(conn.execute("SELECT version FROM schema_version").fetchone()[0])
+
+
 class Store:
     """One connection to the state store: the SQLite file in an output folder, or the
     PostgreSQL database at `url` (several machines share it; exports stay in the folder)."""
@@ -493,24 +515,7 @@ class Store:
         return StoreError(f"{self.path}: cannot use the state store: {exc}")
 
     def version(self) -> int:
-        """The schema version the store is at."""
-        if not self.shared:
-            return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-        if not self.has_table("schema_version"):
-            return 0
-        return int(self.conn.execute("SELECT version FROM schema_version").fetchone()[0])
-
-    def has_table(self, name: str) -> bool:
-        """Whether the PostgreSQL store has table `name`, as its catalog says now: a table
-        scan, not `to_regclass`, whose cached answer can miss a table another process just
-        created (seen when several workers created one store at once)."""
-        return bool(
-            self.conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM pg_tables "
-                "WHERE schemaname = current_schema() AND tablename = ?)",
-                (name,),
-            ).fetchone()[0]
-        )
+        return schema_version(self.conn)
 
     def _migrate(self) -> None:
         """Bring the schema up to date; the version is read under the write lock, so two

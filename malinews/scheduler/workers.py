@@ -28,7 +28,7 @@ from procrastinate.worker import Worker
 from psycopg_pool import PoolTimeout
 
 from malinews.pipelines.alerts import iso, record_alert
-from malinews.pipelines.store import Store, StoreError
+from malinews.pipelines.store import Store, StoreError, has_table
 from malinews.scheduler.run import DELIVERY_INTERVAL, Crawls, deliver_pending
 from malinews.scrapers.config import Config
 
@@ -41,7 +41,7 @@ def prepare(store: Store) -> None:
     """Create procrastinate's tables in the store's database on first use (under the store's
     write lock: several workers may start at once)."""
     with store.transaction():
-        if not store.has_table("procrastinate_jobs"):
+        if not has_table(store.conn, "procrastinate_jobs"):
             store.conn.execute(SchemaManager.get_schema())
 
 
@@ -285,7 +285,7 @@ def _log_task_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) ->
 def status_lines(store: Store, lost_after: float) -> list[str]:
     """`malinews status` on a shared store: each worker, its last heartbeat and the sites it
     is crawling now (nothing before a worker first ran)."""
-    if not store.has_table("procrastinate_workers"):
+    if not has_table(store.conn, "procrastinate_workers"):
         return []
     rows = store.conn.execute(
         "SELECT n.id, n.name, w.last_heartbeat, "

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from malinews.core.db import Connection, PgConnection, connect_sqlite, db_errors
-from malinews.pipelines.store import DB_NAME, MIGRATIONS
+from malinews.pipelines.store import DB_NAME, MIGRATIONS, schema_version
 from malinews.scrapers.config import parse_interval
 
 MARK_START, MARK_END = "\ue000", "\ue001"  # highlight markers, turned into <mark> after escaping
@@ -48,28 +48,22 @@ def connect(output_dir: Path, url: str | None = None) -> Connection:
     """A read-only connection to the store: the PostgreSQL database at `url`, or else the SQLite
     file of `output_dir`."""
     if url is not None:
-        return _connect_postgres(url)
-    path = output_dir / DB_NAME
-    if not path.is_file():
-        raise StoreMissing(f"{path}: no state store; run `malinews crawl` or `malinews demo` first")
-    conn = connect_sqlite(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")  # pages shared with the OS cache, no copy
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version < len(MIGRATIONS):
-        conn.close()
-        raise StoreMissing(f"{path}: store schema {version} is older than {len(MIGRATIONS)}")
-    return conn
-
-
-def _connect_postgres(url: str) -> Connection:
-    where = "the PostgreSQL store"  # never the URL: it holds the password
+        where = "the PostgreSQL store"  # never the URL: it holds the password
+        try:
+            conn: Connection = PgConnection(url, read_only=True)
+        except db_errors() as exc:
+            raise StoreMissing(f"{where}: cannot connect: {' '.join(str(exc).split())}") from None
+    else:
+        path = output_dir / DB_NAME
+        where = str(path)
+        if not path.is_file():
+            raise StoreMissing(
+                f"{path}: no state store; run `malinews crawl` or `malinews demo` first"
+            )
+        conn = connect_sqlite(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")  # pages shared with the OS cache, no copy
     try:
-        conn = PgConnection(url, read_only=True)
-    except db_errors() as exc:
-        raise StoreMissing(f"{where}: cannot connect: {' '.join(str(exc).split())}") from None
-    try:
-        exists = conn.execute("SELECT to_regclass('schema_version')").fetchone()[0]
-        version = conn.execute("SELECT version FROM schema_version").fetchone()[0] if exists else 0
+        version = schema_version(conn)
     except BaseException:
         conn.close()
         raise
