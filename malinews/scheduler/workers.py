@@ -17,6 +17,7 @@ import os
 import random
 import signal
 import socket
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -85,46 +86,42 @@ class SharedMonitor:
     async def _watch(self) -> None:
         """Every heartbeat: name this worker; then, one worker at a time (a session lock: a
         watcher that dies lets go of it), take over lost workers' sites and queue a crawl for
-        every site with none queued or running; now and then retry pending alert deliveries."""
+        every site with none queued or running; now and then retry pending alert deliveries.
+        One store connection serves the whole watch (its calls run in a thread)."""
         named = False
         last_delivery = 0.0
         loop = asyncio.get_running_loop()
-        assert self.config.database_url is not None
-        async with await psycopg.AsyncConnection.connect(
-            self.config.database_url, autocommit=True
-        ) as conn:
+        store = await asyncio.to_thread(Store, self.config.output_dir, self.config.database_url)
+        try:
             while True:
                 if not named and self.worker is not None and self.worker.worker_id is not None:
-                    await asyncio.to_thread(self._name, self.worker.worker_id)
+                    await asyncio.to_thread(self._name, store, self.worker.worker_id)
                     named = True
-                lock = await conn.execute("SELECT pg_try_advisory_lock(%s)", (WATCH_LOCK,))
-                if (await lock.fetchone()) == (True,):
+                if await asyncio.to_thread(_advisory, store, "pg_try_advisory_lock"):
                     try:
+                        await asyncio.to_thread(self._alert_lost, store)
                         await self._take_over()
                         await self._queue_missing()
                     finally:
-                        await conn.execute("SELECT pg_advisory_unlock(%s)", (WATCH_LOCK,))
+                        await asyncio.to_thread(_advisory, store, "pg_advisory_unlock")
                 if loop.time() - last_delivery >= DELIVERY_INTERVAL:
                     last_delivery = loop.time()
                     await asyncio.to_thread(deliver_pending, self.config)
                 await asyncio.sleep(self.config.heartbeat)
-
-    def _name(self, worker_id: int) -> None:
-        store = Store(self.config.output_dir, self.config.database_url)
-        try:
-            with store.transaction():
-                store.conn.execute(
-                    "INSERT INTO workers (id, name, started_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (id) DO NOTHING",
-                    (worker_id, self.name, iso(datetime.now(UTC))),
-                )
         finally:
             store.close()
 
+    def _name(self, store: Store, worker_id: int) -> None:
+        with store.transaction():
+            store.conn.execute(
+                "INSERT INTO workers (id, name, started_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO NOTHING",
+                (worker_id, self.name, iso(datetime.now(UTC))),
+            )
+
     async def _take_over(self) -> None:
-        """Alert on lost workers, then hand the jobs of workers silent for `lost_after` back to
-        the queue, where the others take them."""
-        await asyncio.to_thread(self._alert_lost)
+        """Hand the jobs of workers silent for `lost_after` back to the queue, where the others
+        take them."""
         manager = self.app.job_manager
         await manager.prune_stalled_workers(self.config.lost_after)
         stalled = await manager.get_stalled_jobs(
@@ -137,49 +134,42 @@ class SharedMonitor:
                 continue
             log.warning("taking over %s from a lost worker", job.task_kwargs["site"])
 
-    def _alert_lost(self) -> None:
+    def _alert_lost(self, store: Store) -> None:
         """One ops alert per named worker that is gone without signing off (its heartbeat is
         stale, or procrastinate pruned it); the name is deleted in the same transaction."""
-        store = Store(self.config.output_dir, self.config.database_url)
         now = datetime.now(UTC)
-        try:
-            with store.transaction():
-                lost = store.conn.execute(
-                    "SELECT n.id, n.name FROM workers n "
-                    "LEFT JOIN procrastinate_workers w ON w.id = n.id "
-                    "WHERE w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => ?)",
-                    (self.config.lost_after,),
-                ).fetchall()
-                for worker, name in lost:
-                    held = [
-                        row[0]
-                        for row in store.conn.execute(
-                            "SELECT args ->> 'site' FROM procrastinate_jobs "
-                            "WHERE status = 'doing' AND worker_id = ? ORDER BY 1",
-                            (worker,),
-                        )
-                    ]
-                    detail = f"no heartbeat for {self.config.lost_after:g}s; " + (
-                        f"its sites go to the other workers: {', '.join(held)}"
-                        if held
-                        else "its crawls go back to the queue"
+        with store.transaction():
+            lost = store.conn.execute(
+                "SELECT n.id, n.name FROM workers n "
+                "LEFT JOIN procrastinate_workers w ON w.id = n.id "
+                "WHERE w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => ?)",
+                (self.config.lost_after,),
+            ).fetchall()
+            for worker, name in lost:
+                held = [
+                    row[0]
+                    for row in store.conn.execute(
+                        "SELECT args ->> 'site' FROM procrastinate_jobs "
+                        "WHERE status = 'doing' AND worker_id = ? ORDER BY 1",
+                        (worker,),
                     )
-                    log.warning("worker %s lost: %s", name, detail)
-                    record_alert(store.conn, _lost_alert(name, worker, detail, now), self._ops, now)
-                    store.conn.execute("DELETE FROM workers WHERE id = ?", (worker,))
-        finally:
-            store.close()
+                ]
+                detail = f"no heartbeat for {self.config.lost_after:g}s; " + (
+                    f"its sites go to the other workers: {', '.join(held)}"
+                    if held
+                    else "its crawls go back to the queue"
+                )
+                log.warning("worker %s lost: %s", name, detail)
+                record_alert(store.conn, _lost_alert(name, worker, detail, now), self._ops, now)
+                store.conn.execute("DELETE FROM workers WHERE id = ?", (worker,))
 
     def _sign_off(self) -> None:
         """A clean stop: this worker's name goes first, so nobody takes the stop for a loss."""
         if self.worker is None or self.worker.worker_id is None:
             return
-        store = Store(self.config.output_dir, self.config.database_url)
-        try:
+        with closing(Store(self.config.output_dir, self.config.database_url)) as store:
             with store.transaction():
                 store.conn.execute("DELETE FROM workers WHERE id = ?", (self.worker.worker_id,))
-        finally:
-            store.close()
 
     @property
     def _ops(self) -> list[str]:
@@ -280,6 +270,12 @@ def _log_task_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) ->
     lost), in one line instead of a traceback."""
     error = context.get("exception")
     log.warning("worker: %s", _one_line(error) if error else context.get("message"))
+
+
+def _advisory(store: Store, function: str) -> bool:
+    """Take (`pg_try_advisory_lock`) or give back (`pg_advisory_unlock`) the watch's turn, on
+    the store's session."""
+    return bool(store.conn.execute(f"SELECT {function}(?)", (WATCH_LOCK,)).fetchone()[0])
 
 
 def status_lines(store: Store, lost_after: float) -> list[str]:
