@@ -24,6 +24,7 @@ from typing import Any
 import procrastinate
 import psycopg
 from procrastinate import exceptions as queue_errors
+from procrastinate.jobs import Status
 from procrastinate.schema import SchemaManager
 from procrastinate.worker import Worker
 from psycopg_pool import PoolTimeout
@@ -128,11 +129,18 @@ class SharedMonitor:
             task_name=TASK, seconds_since_heartbeat=self.config.lost_after
         )
         for job in stalled:
+            site = job.task_kwargs["site"]
             try:
                 await manager.retry_job(job)
-            except queue_errors.ConnectorException:  # another worker handed it back first
+            except queue_errors.UniqueViolation:
+                # its worker died after queueing the site's next crawl: the crawl was done, the
+                # next one stands; left open, this job would hold the site's lock for ever
+                await manager.finish_job(job, Status.SUCCEEDED, delete_job=True)
+                log.warning("%s: a lost worker's crawl had ended; its next one stands", site)
                 continue
-            log.warning("taking over %s from a lost worker", job.task_kwargs["site"])
+            except queue_errors.ConnectorException:  # it ended meanwhile: slow, not lost
+                continue
+            log.warning("taking over %s from a lost worker", site)
 
     def _alert_lost(self, store: Store) -> None:
         """One ops alert per named worker that is gone without signing off (its heartbeat is
