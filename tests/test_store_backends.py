@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from malinews.article import Article
+from malinews.core.db import db_errors
 from malinews.pipelines.dedupe import dedupe_item
 from malinews.pipelines.keywords import KeywordMatcher, keywords_item
 from malinews.pipelines.store import (
@@ -177,6 +178,35 @@ def test_one_alert_per_rule_and_story_when_copies_are_stored_at_once(
     assert count(db, "alerts") == 1 and count(db, "articles") == 4
     story = db.story(items[0].id)
     assert story is not None and len(story["copies"]) == 4
+    db.close()
+
+
+def test_a_statement_failing_late_in_a_transaction_leaves_nothing_behind(
+    config: Config, store_url: str | None
+) -> None:
+    """On PostgreSQL the inserts of a write transaction travel together and a failing one is
+    reported at COMMIT, after the statements that followed it: the whole transaction is still
+    rolled back, the error is the database's, and the same store goes on storing."""
+    db = Store(config.output_dir, store_url)
+    first = store(config, db, article("https://bamada.net/coton", "bamada"))
+    other = "Les éleveurs de Ségou ont vacciné leurs troupeaux avant la transhumance. " * 4
+    second = article("https://maliweb.net/betail", "maliweb", text=other)
+    with pytest.raises(db_errors()):
+        with db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO checks (id, site, url, first_seen, last_checked) VALUES (?,?,?,?,?)",
+                ("x1", "maliweb", "https://maliweb.net/x", "t", "t"),
+            )
+            conn.execute(  # a second story with the first one's id
+                "INSERT INTO stories (story_id, first_site, first_seen, title, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (first.story_id, "maliweb", "2026-12-01T11:00:00+00:00", "Coton", "t"),
+            )
+            conn.execute("DELETE FROM articles WHERE id = ?", (first.id,))
+    assert count(db, "checks") == 1 and count(db, "articles") == 1
+    assert db.article(first.id) is not None
+    stored = store(config, db, second)
+    assert count(db, "articles") == 2 and stored.story_id == second.id
     db.close()
 
 

@@ -12,6 +12,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -51,6 +52,8 @@ class Connection(Protocol):
 
     def begin_write(self) -> None: ...
 
+    def end_write(self, commit: bool) -> None: ...
+
     def commit(self) -> None: ...
 
     def close(self) -> None: ...
@@ -63,6 +66,9 @@ class SqliteConnection(sqlite3.Connection):
 
     def begin_write(self) -> None:
         self.execute("BEGIN IMMEDIATE")
+
+    def end_write(self, commit: bool) -> None:
+        self.execute("COMMIT" if commit else "ROLLBACK")
 
 
 def connect_sqlite(path: str, *, timeout: float = 30, uri: bool = False) -> SqliteConnection:
@@ -106,13 +112,15 @@ class PgConnection:
         import psycopg
 
         self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
+        self.pipeline: Any = None  # psycopg's, while a write transaction is open
         if read_only:
             self.raw.execute("SET default_transaction_read_only = on")
 
     def execute(self, sql: str, parameters: Any = ()) -> Any:
-        if not parameters:  # sent as is: a migration script holds several statements
+        if parameters:
+            return self.raw.execute(to_postgres(sql), _params(parameters))
+        with self.unpipelined():  # sent as is: a migration script holds several statements
             return self.raw.execute(to_postgres(sql, bound=False))
-        return self.raw.execute(to_postgres(sql), _params(parameters))
 
     def executemany(self, sql: str, parameters: Iterable[Any]) -> Any:
         cursor = self.raw.cursor()
@@ -120,7 +128,42 @@ class PgConnection:
         return cursor
 
     def begin_write(self) -> None:
-        self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")  # one round trip
+        """A write transaction in pipeline mode: the statements whose results nobody reads
+        (inserts, updates) travel with the next one that is read, or with the COMMIT. Each
+        round trip costs ~0.2 ms on loopback (more between machines): this halves them."""
+        self.pipeline = self.raw.pipeline()
+        self.pipeline.__enter__()
+        self.raw.execute("BEGIN")
+        self.raw.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    def end_write(self, commit: bool) -> None:
+        """COMMIT (a queued statement's error is raised here), or ROLLBACK after an error."""
+        pipeline, self.pipeline = self.pipeline, None
+        if commit:
+            self.raw.execute("COMMIT")
+            pipeline.__exit__(None, None, None)
+            return
+        if pipeline is not None:
+            import psycopg
+
+            try:
+                pipeline.__exit__(None, None, None)
+            except psycopg.Error:  # the error being rolled back, told already
+                pass
+        self.raw.execute("ROLLBACK")
+
+    @contextmanager
+    def unpipelined(self) -> Iterator[None]:
+        """Leave pipeline mode for statements that cannot travel in one (a script, COPY)."""
+        if self.pipeline is None:
+            yield
+            return
+        self.pipeline.__exit__(None, None, None)
+        try:
+            yield
+        finally:
+            self.pipeline = self.raw.pipeline()
+            self.pipeline.__enter__()
 
     def commit(self) -> None:
         from psycopg.pq import TransactionStatus

@@ -23,7 +23,7 @@ def dedupe_item(store: Store, item: Article) -> Article | None:
     item.id = ident = article_id(item.canonical_url)
     item.content_hash = content_hash(item.text)
     item.band_keys = neardup.band_keys(neardup.signature(item.text))
-    existing = store.article(ident)
+    existing, match = store.lookup(item)
     if existing is not None:
         unchanged = (
             existing["content_hash"] == item.content_hash and existing["title"] == item.title
@@ -37,7 +37,6 @@ def dedupe_item(store: Store, item: Article) -> Article | None:
         item.changes = diff.summary(chunks)
     else:
         item.revision = 1
-        match = store.copy_of(item)
         item.story_id = match["story_id"] if match is not None else ident
     item.duplicate_of = item.story_id if item.story_id != ident else None
     item.urls = {canonical_url(item.url), canonical_url(item.canonical_url)}

@@ -84,7 +84,7 @@ def _copy_table(source: Store, target: Store, table: str) -> None:
     rows = source.conn.execute(select)
     columns = ", ".join(f'"{column[0]}"' for column in rows.description)
     assert isinstance(target.conn, PgConnection)
-    with target.conn.raw.cursor() as cursor:
+    with target.conn.unpipelined(), target.conn.raw.cursor() as cursor:
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(tuple(row))

@@ -543,14 +543,15 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A write transaction (SQLite's BEGIN IMMEDIATE, or PostgreSQL's with the store's one
-        write lock), rolled back on error."""
+        write lock), rolled back on error. On PostgreSQL its statements are pipelined: one that
+        fails may be reported at the next read or at COMMIT, and all of it is rolled back."""
         self.conn.begin_write()
         try:
             yield self.conn
+            self.conn.end_write(commit=True)
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.end_write(commit=False)
             raise
-        self.conn.execute("COMMIT")
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:
@@ -672,13 +673,6 @@ class Store:
             f"SELECT {self.ARTICLE_COLUMNS} FROM articles a WHERE a.id=?", (article_id,)
         ).fetchone()
 
-    def by_hash(self, content_hash: str) -> Any:
-        return self.conn.execute(
-            f"SELECT {self.ARTICLE_COLUMNS} FROM articles a WHERE a.content_hash=? "
-            "ORDER BY a.crawled_at LIMIT 1",
-            (content_hash,),
-        ).fetchone()
-
     def current_record(self, article_id: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT record FROM articles WHERE id=?", (article_id,)).fetchone()
         return json.loads(row[0]) if row else None
@@ -692,29 +686,30 @@ class Store:
         )
         return [json.loads(r[1]) for r in rows]
 
-    def copy_of(self, item: Article) -> Any:
-        """The stored article that `item` (with its id, hash and band keys) is a copy of: the
-        same body hash, else a confirmed LSH match; None if none."""
+    def lookup(self, item: Article) -> tuple[Any, Any]:
+        """(the stored article with `item`'s id, else None; the stored article `item` is a copy
+        of, else None) for an item with its id, hash and band keys, in one query: a round trip
+        counts on PostgreSQL. A copy has the same body hash (the oldest wins), else is the
+        oldest confirmed match among the articles sharing an LSH band."""
         assert item.id is not None, "the dedupe stage gave the item its id"
-        exact = self.by_hash(item.content_hash)
-        if exact is not None and exact["id"] != item.id:
-            return exact
-        for candidate in self.lsh_candidates(item.band_keys, exclude=item.id):
-            if neardup.is_copy(candidate["title"], candidate["text"], item.title, item.text):
-                return candidate
-        return None
-
-    def lsh_candidates(self, keys: Sequence[int], exclude: str) -> list[Any]:
-        """Stored articles sharing at least one LSH band key, oldest first."""
-        if not keys:
-            return []
+        keys = list(item.band_keys)
         marks = ",".join("?" * len(keys))
-        return self.conn.execute(
-            f"SELECT {self.ARTICLE_COLUMNS} FROM articles a WHERE a.rowid IN "
-            f"(SELECT article FROM lsh WHERE band_key IN ({marks})) AND a.id != ? "
-            f"ORDER BY a.crawled_at",
-            (*keys, exclude),
+        near = f" OR a.rowid IN (SELECT article FROM lsh WHERE band_key IN ({marks}))"
+        rows = self.conn.execute(
+            f"SELECT {self.ARTICLE_COLUMNS} FROM articles a "
+            f"WHERE a.id = ? OR a.content_hash = ?{near if keys else ''} "
+            "ORDER BY CASE WHEN a.content_hash = ? THEN 0 ELSE 1 END, a.crawled_at",
+            (item.id, item.content_hash, *keys, item.content_hash),
         ).fetchall()
+        existing = next((row for row in rows if row["id"] == item.id), None)
+        if existing is not None:
+            return existing, None
+        for row in rows:
+            if row["content_hash"] == item.content_hash:
+                return None, row
+            if neardup.is_copy(row["title"], row["text"], item.title, item.text):
+                return None, row
+        return None, None
 
     def save_article(
         self,
@@ -739,19 +734,18 @@ class Store:
             record["id"],
         )
         if record["revision"] == 1:
-            article = self.conn.execute(
+            self.conn.execute(
                 "INSERT INTO articles (site, url, story_id, content_hash, published, crawled_at, "
-                "revision, record, id) VALUES (?,?,?,?,?,?,?,?,?) RETURNING rowid",
+                "revision, record, id) VALUES (?,?,?,?,?,?,?,?,?)",
                 row,
-            ).fetchone()[0]
+            )
         else:
             previous = self.article(record["id"])
             assert previous is not None, "a later revision replaces a stored article"
-            article = previous["rowid"]
             old_keys = neardup.band_keys(neardup.signature(previous["text"]))
             self.conn.executemany(  # found from the old text: lsh needs no index on articles
                 "DELETE FROM lsh WHERE band_key=? AND article=?",
-                [(key, article) for key in old_keys],
+                [(key, previous["rowid"]) for key in old_keys],
             )
             self.conn.execute(
                 "INSERT INTO revisions (id, revision, record) "
@@ -763,10 +757,13 @@ class Store:
                 "crawled_at=?, revision=?, record=? WHERE id=?",
                 row,
             )
-        self.conn.executemany(
-            "INSERT INTO lsh (band_key, article) VALUES (?,?) ON CONFLICT DO NOTHING",
-            [(key, article) for key in band_keys],
-        )
+        if band_keys:  # one statement, and the rowid read in it: nothing waits for a reply
+            keys = ",".join(["(?)"] * len(band_keys))
+            self.conn.execute(
+                f"INSERT INTO lsh (band_key, article) SELECT k.column1, a.rowid "
+                f"FROM (VALUES {keys}) AS k, articles a WHERE a.id=? ON CONFLICT DO NOTHING",
+                (*band_keys, record["id"]),
+            )
         self.conn.executemany(
             "INSERT INTO seen_urls (url, article_id) VALUES (?,?) ON CONFLICT DO NOTHING",
             [(url, record["id"]) for url in set(urls)],
@@ -1073,7 +1070,7 @@ def store_article(store: Store, config: Any, item: Article, *, reprocessed: bool
             # another crawl (a process, a machine) may have stored a copy since the dedupe
             # stage looked: look again under the write lock, or the story would be split in
             # two and alerted twice
-            match = store.copy_of(item)
+            _, match = store.lookup(item)
             if match is not None:
                 item.story_id = item.duplicate_of = match["story_id"]
         record = item.record()
@@ -1081,7 +1078,7 @@ def store_article(store: Store, config: Any, item: Article, *, reprocessed: bool
         store.track(record)
         if not reprocessed:
             store.count_lines(record["site"], item.line_keys)
-        story = store.story(record["story_id"]) or {"copies": []}
+        story = (store.story(record["story_id"]) if item.hits else None) or {"copies": []}
         for hit in item.hits:
             rule_channels = config.alert_channels(hit.rule)
             events = config.rule(hit.rule).on
