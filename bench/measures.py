@@ -28,6 +28,7 @@ from malinews.pipelines.chain import STAGES
 from malinews.pipelines.clean import clean_item
 from malinews.pipelines.dates import date_item
 from malinews.pipelines.dedupe import content_hash, dedupe_item
+from malinews.pipelines.export import export_pending
 from malinews.pipelines.keywords import AlertRule, KeywordMatcher, keywords_item
 from malinews.pipelines.store import Store
 
@@ -176,9 +177,13 @@ def _size_mb(store: Store) -> float:
     return Path(store.path).stat().st_size / 1e6
 
 
+EXPORTS = 20  # exports of one new article timed at each store size
+
+
 def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict[str, Any]:
     """Grow a store to each size; time `dedupe_item` (hash, signature, band keys, LSH candidates,
-    copy confirmation) on `lookups` new articles, half of them copies of stored ones."""
+    copy confirmation) on `lookups` new articles, half of them copies of stored ones, and the
+    export of one new article to an articles.jsonl holding every stored one."""
     writer = Writer(seed=11)
     filler = _Filler(writer, seed=12)
     store = Store(store_dir)
@@ -195,7 +200,15 @@ def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict
             while stored < size:
                 step = min(1000, size - stored)
                 _insert(store, filler.records(step))
+                export_pending(store, store_dir)  # articles.jsonl grows with the store
                 stored += step
+            exports = []
+            for row in filler.records(EXPORTS):  # the export that follows each stored article
+                _insert(store, iter([row]))
+                start = time.perf_counter()
+                export_pending(store, store_dir)
+                exports.append(time.perf_counter() - start)
+            stored += EXPORTS
             queries = [writer.copy(o) for o in originals] + [
                 writer.article() for _ in range(lookups - len(originals))
             ]
@@ -211,6 +224,7 @@ def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict
                 "lookup_ms_p95": 1000 * statistics.quantiles(times, n=20)[-1],
                 "copies_found": found,
                 "copies_planted": len(originals),
+                "export_ms_mean": 1000 * statistics.fmean(exports),
                 "store_mb": _size_mb(store),
             }
     finally:

@@ -218,6 +218,13 @@ def figures(d: dict[str, Any]) -> list[Figure]:
             Figure(f"dedupe lookup at {size}", s["lookup_ms_mean"], "ms", None, "", *target)
         )
         result.append(Figure(f"store size at {size}", s["store_mb"], "MB"))
+    smallest = min(d["store"], key=int)
+    first_export = d["store"][smallest]["export_ms_mean"]
+    for size, s in d["store"].items():
+        ms = s["export_ms_mean"]
+        target = ("ratio < 2", ms < 2 * first_export) if size == largest else ("", None)
+        baseline = (first_export, f"at {smallest}") if size != smallest else (None, "")
+        result.append(Figure(f"export of a new article at {size}", ms, "ms", *baseline, *target))
     low, high = str(min(KEYWORD_RULES)), str(max(KEYWORD_RULES))
     for count, ms in kw.items():
         target = ("ratio < 2", ms < 2 * kw[low]) if count == high else ("", None)

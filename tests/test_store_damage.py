@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from malinews.pipelines.export import repair_tail
 from tests import faultserver as fs
 from tests.conftest import REPO, read_jsonl, run_cli
 
@@ -108,6 +109,31 @@ def test_a_cut_last_record_is_repaired(crawled: Path) -> None:
     again = run_cli("export", "--config", str(crawled))
     assert again.returncode == 0 and "cut short" in again.stderr, again.stderr
     assert sorted(r["id"] for r in read_jsonl(path)) == sorted(r["id"] for r in whole)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b"",  # whole: left as it is
+        b'{"id": "half',  # cut inside a short line
+        b'{"id": "' + b"x" * 50,  # a partial line longer than the chunk read back
+    ],
+)
+def test_repair_tail_cuts_only_a_partial_last_line(tmp_path: Path, tail: bytes) -> None:
+    """The repair reads the file back from its end, a chunk at a time (16 bytes here, so the
+    search for the last line end crosses chunks)."""
+    path = tmp_path / "articles.jsonl"
+    lines = b"".join(b'{"id": "%d", "body": "%s"}\n' % (n, b"y" * 30) for n in range(3))
+    path.write_bytes(lines + tail)
+    repair_tail(path, chunk=16)
+    assert path.read_bytes() == lines
+
+
+def test_repair_tail_empties_a_file_with_no_whole_line(tmp_path: Path) -> None:
+    path = tmp_path / "articles.jsonl"
+    path.write_bytes(b'{"id": "' + b"z" * 40)
+    repair_tail(path, chunk=16)
+    assert path.read_bytes() == b""
 
 
 def test_a_file_cut_by_whole_records_is_noticed_and_rebuilt(crawled: Path) -> None:

@@ -34,15 +34,25 @@ def append_lines(path: Path, records: list[dict[str, Any]]) -> None:
         os.close(fd)
 
 
-def repair_tail(path: Path) -> None:
-    """Cut a partial last line left by a crash in the middle of a write."""
+def repair_tail(path: Path, chunk: int = 1 << 16) -> None:
+    """Cut a partial last line left by a crash in the middle of a write. Reads back from the
+    end only, `chunk` bytes at a time: it runs before every append, and the file only grows."""
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb+") as handle:
-        data = handle.read()
-        if data.endswith(b"\n"):
+        end = handle.seek(0, os.SEEK_END)
+        handle.seek(end - 1)
+        if handle.read(1) == b"\n":
             return
-        handle.truncate(data.rfind(b"\n") + 1)
+        while end > 0:
+            start = max(0, end - chunk)
+            handle.seek(start)
+            newline = handle.read(end - start).rfind(b"\n")
+            if newline >= 0:
+                handle.truncate(start + newline + 1)
+                return
+            end = start
+        handle.truncate(0)
 
 
 def _records_from(path: Path, offset: int) -> list[dict[str, Any]]:

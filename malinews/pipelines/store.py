@@ -846,8 +846,10 @@ class Store:
     # -- exports --------------------------------------------------------------------------
 
     def unexported(self) -> list[dict[str, Any]]:
-        """Article revisions not yet appended to articles.jsonl, in crawl order."""
-        return self._revisions("> a.exported_revision")
+        """Article revisions not yet appended to articles.jsonl, in crawl order. Found through
+        the index of articles with an unexported revision: an export follows every stored
+        article, and must not read the whole table each time."""
+        return self._revisions("> a.exported_revision", "a.exported_revision < a.revision AND ")
 
     def exported(self) -> list[dict[str, Any]]:
         """Article revisions already appended to articles.jsonl, in crawl order."""
@@ -857,14 +859,15 @@ class Store:
         """Every article revision, in crawl order."""
         return self._revisions("> 0")
 
-    def _revisions(self, condition: str) -> list[dict[str, Any]]:
-        """Records of the revisions whose number meets `condition`, current and superseded."""
+    def _revisions(self, condition: str, among: str = "") -> list[dict[str, Any]]:
+        """Records of the revisions whose number meets `condition`, current and superseded, of
+        the articles that meet `among` (a condition ending in AND)."""
         rows = self.conn.execute(
             "SELECT a.crawled_at, r.id, r.revision, r.record FROM articles a JOIN revisions r "
-            f"ON r.id = a.id WHERE r.revision {condition} "
+            f"ON r.id = a.id WHERE {among}r.revision {condition} "
             "UNION ALL "
             "SELECT a.crawled_at, a.id, a.revision, a.record FROM articles a "
-            f"WHERE a.revision {condition} "
+            f"WHERE {among}a.revision {condition} "
             "ORDER BY 1, 2, 3"
         )
         return [json.loads(r[3]) for r in rows]
