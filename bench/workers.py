@@ -3,8 +3,9 @@
 1. Articles per minute with 1 and then 3 workers on one machine, over 30 loopback sites with
    politeness on (a delay between two requests to a site, so waiting dominates): the time from
    the workers' start until every site's first crawl is recorded. Target: 3 workers ≥ 2.5×.
-2. The store stage's cost per article on PostgreSQL against SQLite, in this process: the same
-   synthetic articles stored through `store_article`. Target: ≤ 1.5×.
+2. The item pipeline's cost per article on PostgreSQL against SQLite, in this process: the
+   same synthetic articles through the stages a crawl runs, each article through both stores
+   in turn. Target: ≤ 1.5×.
 
 Needs a PostgreSQL role that may create databases, in MALINEWS_BENCH_PG or MALINEWS_TEST_PG
 (as `.ci/run` sets it); without one it says so and stops. The sites are the bundled sample
