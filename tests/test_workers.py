@@ -30,7 +30,7 @@ from malinews.scrapers.config import load_config
 from tests.conftest import DEMO_PORT, REPO, read_jsonl, run_cli
 
 INTERVAL = 15.0  # seconds between two crawls of a site
-LOST_AFTER = 4.0  # a worker silent this long is lost
+LOST_AFTER = 6.0  # a worker silent this long is lost (not less: a busy machine must not look lost)
 
 
 def worker_config(path: Path, servers: dict[str, SiteServer], out: Path, worker: int) -> Path:
@@ -186,6 +186,8 @@ def test_three_workers_share_the_sites_and_survive_a_sigkill(
             worker.send_signal(signal.SIGTERM)
         for worker in workers[1:]:
             assert worker.wait(timeout=60) == 0
+        for log in logs[1:]:  # a clean stop, though it cut crawls short: no error line
+            assert " ERROR " not in log.read_text(), log.read_text()
     finally:
         for worker in workers:
             if worker.poll() is None:

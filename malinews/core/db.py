@@ -129,8 +129,8 @@ class PgConnection:
 
     def begin_write(self) -> None:
         """A write transaction in pipeline mode: the statements whose results nobody reads
-        (inserts, updates) travel with the next one that is read, or with the COMMIT. Each
-        round trip costs ~0.2 ms on loopback (more between machines): this halves them."""
+        (inserts, updates) travel with the next one that is read, or with the COMMIT. A round
+        trip costs ~0.25 ms on loopback, more between machines (docs/architecture.md)."""
         self.pipeline = self.raw.pipeline()
         self.pipeline.__enter__()
         self.raw.execute("BEGIN")

@@ -98,6 +98,9 @@ class Crawls:
             rows = json.loads(out.strip().splitlines()[-1])
         except (IndexError, ValueError):
             rows = None
+        if rows is None and self.stopping.is_set():  # stopped by us, maybe before it began
+            log.info("crawl %s stopped after %.1fs (exit %s)", site, duration, child.returncode)
+            return
         if rows is None:  # a killed or failed crawl: its last error line says why
             problem = (err.strip().splitlines() or ["no message"])[-1]
             log.error(

@@ -64,6 +64,7 @@ class SharedMonitor:
         self.app = procrastinate.App(connector=connector)
         self.task = self.app.task(name=TASK)(self._crawl)
         self.worker: Worker | None = None
+        self.stopping = False  # set once the worker knows why it stops
 
     async def _crawl(self, site: str) -> None:
         """The crawl job: crawl the site, then queue its next crawl after its interval."""
@@ -215,7 +216,7 @@ class SharedMonitor:
             worker = asyncio.create_task(self.worker.run())
             watch = asyncio.create_task(self._watch())
             loop = asyncio.get_running_loop()
-            loop.set_exception_handler(_log_task_error)
+            loop.set_exception_handler(self._task_failed)
             stopped = asyncio.Event()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, self._stop, signum, stopped)
@@ -223,6 +224,7 @@ class SharedMonitor:
                 [worker, watch, asyncio.create_task(stopped.wait())],
                 return_when=asyncio.FIRST_COMPLETED,
             )
+            self.stopping = True
             failures = [t.exception() for t in (worker, watch) if t.done() and not t.cancelled()]
             error = next((_one_line(e) for e in failures if e is not None), None)
             watch.cancel()
@@ -235,6 +237,15 @@ class SharedMonitor:
             worker.cancel()  # procrastinate waits for the running jobs: the crawls end
             await asyncio.gather(worker, watch, return_exceptions=True)
         return error
+
+    def _task_failed(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """asyncio's report of a failed task no one awaited (procrastinate's, when the store is
+        lost), in one line instead of a traceback. Once the worker stops, at debug level: such
+        failures follow from the reason it stops, and its last line must say that reason (a
+        task is reported when collected, which may come after that line)."""
+        error = context.get("exception")
+        level = logging.DEBUG if self.stopping else logging.WARNING
+        log.log(level, "worker: %s", _one_line(error) if error else context.get("message"))
 
     def _stop(self, signum: int, stopped: asyncio.Event) -> None:
         if not stopped.is_set():
@@ -271,13 +282,6 @@ def _one_line(error: BaseException) -> str:
     if isinstance(error, psycopg.Error | PoolTimeout | queue_errors.ConnectorException):
         return f"the PostgreSQL store: {detail}"
     return detail
-
-
-def _log_task_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-    """asyncio's report of a failed task no one awaited (procrastinate's, when the store is
-    lost), in one line instead of a traceback."""
-    error = context.get("exception")
-    log.warning("worker: %s", _one_line(error) if error else context.get("message"))
 
 
 def _advisory(store: Store, function: str) -> bool:
