@@ -13,8 +13,8 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from malinews.core.db import db_errors
-from malinews.core.urls import is_http_url
+from malinews.core.db import db_errors, error_text
+from malinews.core.urls import is_http_url, is_postgres_url
 from malinews.pipelines.stage import OutputError
 from malinews.scrapers.config import (
     DEFAULT_CONFIG,
@@ -442,7 +442,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from malinews.pipelines.migrate import migrate
     from malinews.pipelines.store import Store
 
-    if not args.to.startswith(("postgresql://", "postgres://")):
+    if not is_postgres_url(args.to):
         raise UserError("--to: not a postgresql:// URL (its value is not shown)")
     config = _stored(args)
     source = Store(config.output_dir)
@@ -604,8 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"malinews: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except db_errors() as exc:  # one no command put in its own words (a store left behind)
-        detail = " ".join(str(exc).split())
-        print(f"malinews: error: the state store: {detail}", file=sys.stderr)
+        print(f"malinews: error: the state store: {error_text(exc)}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

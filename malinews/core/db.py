@@ -26,6 +26,12 @@ def db_errors(*others: type[Exception]) -> tuple[type[Exception], ...]:
     return (sqlite3.Error, *pg, *others)
 
 
+def error_text(error: BaseException) -> str:
+    """A store error's message in one line (PostgreSQL's span several; it names host and
+    database, never the password), or its type when it has none."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 # the one write lock of a PostgreSQL store (pg_advisory_xact_lock), like SQLite's: writers
 # take turns, so every read-then-write the store does (alerts, stories, exports) stays atomic
 WRITE_LOCK = 0x6D616C69  # "mali"

@@ -22,6 +22,11 @@ def is_http_url(url: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def is_postgres_url(url: str) -> bool:
+    """A PostgreSQL connection URL: what a shared store's address must be."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
 def canonical_url(url: str) -> str:
     """Normalise a URL so that every variant of one article gives the same string.
 

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from malinews.article import Article, Hit
-from malinews.core.db import Connection, PgConnection, connect_sqlite, db_errors
+from malinews.core.db import (
+    Connection,
+    PgConnection,
+    connect_sqlite,
+    db_errors,
+    error_text,
+)
 from malinews.pipelines import neardup
 from malinews.pipelines.alerts import add_copy, record_alert
 from malinews.pipelines.archive import Place
@@ -499,8 +505,7 @@ class Store:
     def error(self, exc: Exception) -> StoreError:
         """One line for a store error, saying what to do."""
         if not isinstance(exc, sqlite3.Error):  # psycopg's
-            detail = " ".join(str(exc).split()) or type(exc).__name__
-            return StoreError(f"{self.path}: cannot use the state store: {detail}")
+            return StoreError(f"{self.path}: cannot use the state store: {error_text(exc)}")
         kind = getattr(exc, "sqlite_errorname", "")
         if kind in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
             return StoreError(

@@ -29,6 +29,7 @@ from procrastinate.schema import SchemaManager
 from procrastinate.worker import Worker
 from psycopg_pool import PoolTimeout
 
+from malinews.core.db import error_text
 from malinews.pipelines.alerts import iso, record_alert
 from malinews.pipelines.store import Store, StoreError, has_table
 from malinews.scheduler.run import DELIVERY_INTERVAL, Crawls, deliver_pending
@@ -278,7 +279,7 @@ def _one_line(error: BaseException) -> str:
     names host and database, never the password)."""
     if isinstance(error, queue_errors.ConnectorException) and error.__cause__ is not None:
         error = error.__cause__  # procrastinate's wrapper says only "Database error"
-    detail = " ".join(str(error).split()) or type(error).__name__
+    detail = error_text(error)
     if isinstance(error, psycopg.Error | PoolTimeout | queue_errors.ConnectorException):
         return f"the PostgreSQL store: {detail}"
     return detail

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from malinews.core.urls import is_http_url
+from malinews.core.urls import is_http_url, is_postgres_url
 from malinews.pipelines.keywords import AlertRule, RuleError
 from malinews.sites import BUILTIN, generic_profile
 from malinews.sites.profile import SiteProfile, check_css
@@ -415,7 +415,7 @@ def parse_config(
         database_url = os.environ.get(url_env, "").strip()
         if not database_url:
             raise check.fail("store.url_env", f"environment variable {url_env} is not set")
-        if not database_url.startswith(("postgresql://", "postgres://")):
+        if not is_postgres_url(database_url):
             raise check.fail(
                 "store.url_env", f"{url_env} must hold a postgresql:// URL (its value is not shown)"
             )

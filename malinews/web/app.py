@@ -35,7 +35,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from malinews.core.db import Connection
+from malinews.core.db import Connection, error_text
 from malinews.pipelines.store import DB_NAME
 from malinews.web import charts, queries
 from malinews.web.feeds import atom_feed, json_feed
@@ -324,7 +324,7 @@ def create_app(
         return error(request, 404, "Introuvable", f"not found: {request.url.path}")
 
     async def store_error(request: Request, exc: Exception) -> Response:
-        reason = " ".join(str(exc).split())  # PostgreSQL's messages span lines
+        reason = error_text(exc)
         LOG.error("%s: %s", request.url.path, reason)
         return error(request, 503, "Base indisponible", f"store unavailable: {reason}")
 

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from malinews.core.db import Connection, PgConnection, connect_sqlite, db_errors
+from malinews.core.db import Connection, PgConnection, connect_sqlite, db_errors, error_text
 from malinews.pipelines.store import DB_NAME, MIGRATIONS, schema_version
 from malinews.scrapers.config import parse_interval
 
@@ -52,7 +52,7 @@ def connect(output_dir: Path, url: str | None = None) -> Connection:
         try:
             conn: Connection = PgConnection(url, read_only=True)
         except db_errors() as exc:
-            raise StoreMissing(f"{where}: cannot connect: {' '.join(str(exc).split())}") from None
+            raise StoreMissing(f"{where}: cannot connect: {error_text(exc)}") from None
     else:
         path = output_dir / DB_NAME
         where = str(path)
