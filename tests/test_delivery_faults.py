@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -33,6 +34,25 @@ start_receiver = test_channels.start_receiver
 start_smtp = test_channels.start_smtp
 
 TOKEN = "T0KEN-SECRET-42"
+
+
+def read_request(conn: socket.socket) -> None:
+    """Reads a whole request, body included. Closing a socket with unread bytes in it sends a
+    reset, and the client would then see ConnectionResetError instead of the broken answer."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    missing = int(length.group(1)) - len(body) if length else 0
+    while missing > 0:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        missing -= len(chunk)
 
 
 class BrokenHttp:
@@ -60,7 +80,7 @@ class BrokenHttp:
             with conn:
                 conn.settimeout(2)
                 try:
-                    conn.recv(65536)
+                    read_request(conn)
                     conn.sendall(self.answer)
                 except OSError:
                     pass
