@@ -89,16 +89,22 @@ def run_crawls(
     for name in QUIET_LOGGERS:  # the spider logs each failure in one line of its own
         logging.getLogger(name).setLevel(logging.CRITICAL)
     crawlers = []
+    starts = []
     reported: set[str] = set()
     for site in sites:
         crawler = process.create_crawler(NewsSpider)
-        process.crawl(crawler, site=site, config=config)
+        starts.append(process.crawl(crawler, site=site, config=config))
         crawlers.append((site, crawler))
         if on_site_done is not None:
             closed = _reporter(on_site_done, reported)
             crawler.signals.connect(closed, signals.spider_closed, weak=False)
     with _Interrupt(process) as interrupt:
         process.start(install_signal_handlers=False)
+    for start in starts:
+        # a store lost after the check above fails a spider as it opens, before it has stats
+        failure = None if start.cancelled() else start.exception()
+        if isinstance(failure, OutputError):
+            raise failure
     results = [
         SiteResult(site.name, _plain(crawler.stats.get_stats())) for site, crawler in crawlers
     ]

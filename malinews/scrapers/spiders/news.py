@@ -98,13 +98,17 @@ class NewsSpider(scrapy.Spider):
         site = spider._site
         spider.site = site if isinstance(site, SiteProfile) else config.site(site)
         spider.name = spider.site.name
-        spider.store = Store(config.output_dir, config.database_url)
-        spider.known = spider.store.known_urls()
-        spider.requested = set()
+        spider.store = store = Store(config.output_dir, config.database_url)
         spider.archive = Archive(config.output_dir) if config.archive else None
-        if spider.archive is not None and config.archive_days:
-            pruned = spider.archive.prune(datetime.now(UTC), config.archive_days)
-            spider.store.forget_archive_files(pruned)
+        try:  # an error here fails the crawl before it has stats: run_crawls reports it
+            spider.known = store.known_urls()
+            if spider.archive is not None and config.archive_days:
+                pruned = spider.archive.prune(datetime.now(UTC), config.archive_days)
+                store.forget_archive_files(pruned)
+        except db_errors() as exc:
+            store.close()
+            raise store.error(exc) from None
+        spider.requested = set()
         spider.scheduled = set()
         spider.validators = {}
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
