@@ -165,11 +165,19 @@ def _article_item(url: str, article: TextArticle) -> Article:
     return _item(url, "bench", article.title, text, "2026-03-02T00:00:00+00:00")
 
 
+REVISIT_AGES = (3600.0, 86400.0, 7 * 86400.0)  # the default `revisit`
+REVISITED = "2026-03-09T00:00:00+00:00"  # filler articles, seen on 03-01: every revisit done
+NOW = datetime(2026, 12, 1, tzinfo=UTC)  # the revisit selection is timed at this date
+
+
 def _insert(store: Store, rows: Iterator[tuple[dict[str, Any], str, list[int], list[str]]]) -> None:
+    """Store the filler records as a crawl would, with their revisits done."""
     batch = list(rows)
     with store.transaction():
         for record, digest, keys, urls in batch:
             store.save_article(record, digest, keys, urls)
+            store.track(record)
+            store.checked(record["id"], REVISITED)
 
 
 def _size_mb(store: Store) -> float:
@@ -182,8 +190,9 @@ EXPORTS = 20  # exports of one new article timed at each store size
 
 def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict[str, Any]:
     """Grow a store to each size; time `dedupe_item` (hash, signature, band keys, LSH candidates,
-    copy confirmation) on `lookups` new articles, half of them copies of stored ones, and the
-    export of one new article to an articles.jsonl holding every stored one."""
+    copy confirmation) on `lookups` new articles, half of them copies of stored ones, the
+    export of one new article to an articles.jsonl holding every stored one, and the choice of
+    the articles due for a revisit (none: an old archive, every revisit done)."""
     writer = Writer(seed=11)
     filler = _Filler(writer, seed=12)
     store = Store(store_dir)
@@ -209,6 +218,11 @@ def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict
                 export_pending(store, store_dir)
                 exports.append(time.perf_counter() - start)
             stored += EXPORTS
+            revisits = []
+            for _ in range(EXPORTS):
+                start = time.perf_counter()
+                store.due_checks("filler", REVISIT_AGES, NOW, 200)
+                revisits.append(time.perf_counter() - start)
             queries = [writer.copy(o) for o in originals] + [
                 writer.article() for _ in range(lookups - len(originals))
             ]
@@ -225,6 +239,7 @@ def store_scaling(store_dir: Path, sizes: tuple[int, ...], lookups: int) -> dict
                 "copies_found": found,
                 "copies_planted": len(originals),
                 "export_ms_mean": 1000 * statistics.fmean(exports),
+                "revisit_ms_mean": 1000 * statistics.fmean(revisits),
                 "store_mb": _size_mb(store),
             }
     finally:

@@ -225,6 +225,8 @@ def figures(d: dict[str, Any]) -> list[Figure]:
         target = ("ratio < 2", ms < 2 * first_export) if size == largest else ("", None)
         baseline = (first_export, f"at {smallest}") if size != smallest else (None, "")
         result.append(Figure(f"export of a new article at {size}", ms, "ms", *baseline, *target))
+    for size, s in d["store"].items():  # grows with the archive: the database reads each row
+        result.append(Figure(f"revisits chosen at {size}", s["revisit_ms_mean"], "ms"))
     low, high = str(min(KEYWORD_RULES)), str(max(KEYWORD_RULES))
     for count, ms in kw.items():
         target = ("ratio < 2", ms < 2 * kw[low]) if count == high else ("", None)

@@ -152,8 +152,8 @@ def test_cosmetic_changes_are_no_revision_and_the_budget_holds(
     assert len(read_jsonl(out / "articles.jsonl")) == len(ARTICLE_PATHS)
 
 
-def test_revisits_are_due_at_the_configured_ages(tmp_path: Path) -> None:
-    store = Store(tmp_path)
+def test_revisits_are_due_at_the_configured_ages(tmp_path: Path, store_url: str | None) -> None:
+    store = Store(tmp_path, store_url)
     start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     with store.transaction() as conn:
         for n, seen in enumerate((start, start + timedelta(minutes=30))):
@@ -180,6 +180,13 @@ def test_revisits_are_due_at_the_configured_ages(tmp_path: Path) -> None:
     for ident in ("a0", "a1"):
         store.checked(ident, (start + timedelta(hours=7)).isoformat())
     assert due(24 * 30) == []  # past the last age: never again
+    # fetched just before its last age (the database's pre-filter must not drop it)
+    store.checked("a1", (start + timedelta(hours=6.5, seconds=-1)).isoformat())
+    assert due(24 * 30) == ["a1"]
+    # a takedown sign on an article past its last age: confirmed an hour later
+    store.missing("a0", "gone", (start + timedelta(days=30)).isoformat())
+    assert due(24 * 30 + 0.5) == ["a1"]
+    assert due(24 * 30 + 1.1) == ["a1", "a0"]
     store.close()
 
 

@@ -186,15 +186,18 @@ def _params(parameters: Any) -> Any:
 
 
 _JSON_FIELD = re.compile(r"json_extract\(([\w.]+), '\$\.(\w+)'\)")
+_JULIANDAY = re.compile(r"julianday\(([\w.]+)\)")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 @lru_cache(maxsize=512)
 def to_postgres(sql: str, *, bound: bool = True) -> str:
     """SQLite-spelled SQL as psycopg runs it: `?` → `%s`, `:name` → `%(name)s`, a literal `%`
-    doubled (when parameters are bound), and `json_extract(col, '$.key')` →
-    `(col::json ->> 'key')` (both keep records as JSON text)."""
+    doubled (when parameters are bound), `json_extract(col, '$.key')` →
+    `(col::json ->> 'key')` (both keep records as JSON text), and `julianday(col)` of an ISO
+    time → the same day number, from its epoch (both keep times as ISO text)."""
     sql = _JSON_FIELD.sub(r"(\1::json ->> '\2')", sql)
+    sql = _JULIANDAY.sub(r"(extract(epoch from \1::timestamptz) / 86400 + 2440587.5)", sql)
     out: list[str] = []
     i = 0
     while i < len(sql):

@@ -591,10 +591,13 @@ class Store:
         since its last fetch, or an hour after a takedown sign, to confirm it."""
         if not ages or limit < 1:
             return []
+        # due_at decides, in Python; the database leaves out the articles whose last revisit is
+        # done (fetched after the oldest age, with a second of slack): most of an old archive
         rows = self.conn.execute(
             "SELECT id, url, first_seen, last_checked, missing_checks, removed_at FROM checks "
-            "WHERE site=?",  # the ages are read in Python (due_at): both databases, one rule
-            (site,),
+            "WHERE site=? AND (missing_checks > 0 AND removed_at IS NULL "
+            "OR julianday(last_checked) < julianday(first_seen) + ?)",
+            (site, (max(ages) + 1) / 86400),
         ).fetchall()
         due = [(when, row) for row in rows if (when := due_at(row, ages, now)) is not None]
         return [row for _, row in sorted(due, key=lambda pair: pair[0])[:limit]]
