@@ -3,7 +3,8 @@
 Each test runs on both backends (`store_url`: SQLite in the output folder, or a new PostgreSQL
 database; the PostgreSQL runs skip when MALINEWS_TEST_PG is unset). The articles are synthetic
 (written for these tests) and stored by the functions a crawl uses: keywords, dedupe, then
-`store_article` in one transaction.
+`store_article` in one transaction (or the store stage itself, under a crawler whose spider is
+reduced to its store and config).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from scrapy.utils.test import get_crawler
 
 from malinews.article import Article
 from malinews.core.db import db_errors
@@ -24,6 +27,7 @@ from malinews.pipelines.store import (
     PG_MIGRATIONS,
     Store,
     StoreError,
+    StorePipeline,
     store_article,
 )
 from malinews.scrapers.config import Config, load_config
@@ -130,11 +134,18 @@ def test_copies_deduped_by_two_crawls_at_once_still_make_one_story(
         for db, item in ((bamada, first), (maliweb, copy))
     ]
     assert all(item is not None and item.duplicate_of is None for item in deduped)
-    for db, item in zip((bamada, maliweb), (first, copy), strict=True):
-        item.crawled_at = item.fetched_at
-        store_article(db, config, item)
+    # the store stage of each crawl; its spider is reduced to what the stage reads
+    stages = []
+    for db in (bamada, maliweb):
+        crawler = get_crawler()
+        crawler.spider = SimpleNamespace(store=db, config=config)
+        stages.append(StorePipeline(crawler))
+    for stage, item in zip(stages, (first, copy), strict=True):
+        stage.process_item(item)
     assert copy.story_id == first.id and copy.duplicate_of == first.id
     assert count(bamada, "stories") == 1 and count(bamada, "alerts") == 1
+    # the maliweb crawl counts its article as a copy (the crawl summary, site health)
+    assert [stage.crawler.stats.get_value("malinews/duplicates") for stage in stages] == [None, 1]
     assert [r["story_id"] for r in bamada.records(first.id)] == [first.id, first.id]
     bamada.close()
     maliweb.close()

@@ -1116,8 +1116,11 @@ class StorePipeline(Stage):
     def process_item(self, item: Article) -> Article:
         store: Store = self.spider.store
         item.crawled_at = item.fetched_at
+        looked_new = item.duplicate_of is None
         with self.writing(store.path):
             alerts = store_article(store, self.spider.config, item)
         self.count("alerts", alerts)
         self.count("new" if item.revision == 1 else "updated")
+        if looked_new and item.duplicate_of is not None:  # a copy stored since dedupe looked
+            self.count("duplicates")
         return item
