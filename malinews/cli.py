@@ -51,26 +51,24 @@ def _config(args: argparse.Namespace, *, write: bool = True) -> Config:
 def _no_store(config: Config, *, as_json: bool = False) -> bool:
     """True (and says so, or prints an empty JSON list) when the output folder has no state
     store yet: commands that only read it must not create one."""
-    from malinews.pipelines.store import DB_NAME
+    from malinews.pipelines.store import PG_STORE, store_exists
 
-    if config.database_url is not None or (config.output_dir / DB_NAME).exists():
-        return False  # a PostgreSQL store: Store() says in one line if it cannot be reached
-    print(
-        "[]"
-        if as_json
-        else f"no state store in {config.output_dir} yet: `malinews crawl` creates it"
-    )
+    if store_exists(config.output_dir, config.database_url):
+        return False
+    where = PG_STORE if config.database_url else config.output_dir
+    print("[]" if as_json else f"no state store in {where} yet: `malinews crawl` creates it")
     return True
 
 
 def _stored(args: argparse.Namespace) -> Config:
     """The config of a command that works on an existing state store (export, reprocess): a
     folder never crawled is one line, and nothing is created in it."""
-    from malinews.pipelines.store import DB_NAME
+    from malinews.pipelines.store import DB_NAME, PG_STORE, store_exists
 
     config = _config(args, write=False)
-    if config.database_url is None and not (config.output_dir / DB_NAME).is_file():
-        raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
+    if not store_exists(config.output_dir, config.database_url):
+        where = PG_STORE if config.database_url else config.output_dir / DB_NAME
+        raise UserError(f"{where}: no state store (crawl first)")
     _writable(config.output_dir)
     return config
 

@@ -117,6 +117,32 @@ def test_export_and_reprocess_on_a_folder_never_crawled_create_nothing(
     assert not (tmp_path / "out").exists()
 
 
+def test_reading_commands_on_an_empty_postgresql_database_create_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pg_url: str, monkeypatch
+) -> None:
+    """`status` and the commands like it once created the whole schema in an empty database."""
+    import psycopg
+
+    config = tmp_path / "malinews.toml"
+    config.write_text(
+        '[store]\nurl_env = "MALINEWS_DATABASE_URL"\n[output]\ndir = "out"\n' + SITE,
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MALINEWS_DATABASE_URL", pg_url)
+    for command in (["status"], ["alerts"], ["alerts", "--json"]):
+        code, out, err = run_main(capsys, *command, "--config", str(config))
+        assert code == 0 and not err, err
+        expected = "[]" if "--json" in command else "no state store in the PostgreSQL store yet"
+        assert out.startswith(expected), out
+    for command in ("export", "reprocess", "articles"):
+        code, out, err = run_main(capsys, command, "--config", str(config))
+        assert (code, out) == (2, "") and err.count("\n") == 1
+        assert err.startswith("malinews: error: the PostgreSQL store: no state store")
+    with psycopg.connect(pg_url) as conn:
+        tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        assert tables.fetchall() == []
+
+
 @pytest.mark.parametrize(
     "args",
     [("alerts", "--limit", "0"), ("alerts", "--limit", "-1"), ("articles", "--limit", "0")],

@@ -453,6 +453,28 @@ def schema_version(conn: Connection) -> int:
     return int(conn.execute("SELECT version FROM schema_version").fetchone()[0])
 
 
+PG_STORE = "the PostgreSQL store"  # how messages name it: never by its URL (the password)
+
+
+def store_exists(output_dir: Path, url: str | None = None) -> bool:
+    """Whether a crawl created the store yet, without creating it: commands that only read it
+    say so instead. Raises StoreError (one line) when PostgreSQL cannot be reached."""
+    if url is None:
+        return (output_dir / DB_NAME).is_file()
+    try:
+        conn = PgConnection(url, read_only=True)
+        try:
+            return schema_version(conn) > 0
+        finally:
+            conn.close()
+    except db_errors() as exc:
+        raise unusable(PG_STORE, exc) from None
+
+
+def unusable(where: str, exc: Exception) -> StoreError:
+    return StoreError(f"{where}: cannot use the state store: {error_text(exc)}")
+
+
 class Store:
     """One connection to the state store: the SQLite file in an output folder, or the
     PostgreSQL database at `url` (several machines share it; exports stay in the folder)."""
@@ -462,7 +484,7 @@ class Store:
         self.output_dir = output_dir
         self.conn: Connection
         if url is not None:
-            self.path = "the PostgreSQL store"  # never the URL: it holds the password
+            self.path = PG_STORE  # never the URL: it holds the password
             try:
                 self.conn = PgConnection(url)
                 self._migrate()
@@ -505,7 +527,7 @@ class Store:
     def error(self, exc: Exception) -> StoreError:
         """One line for a store error, saying what to do."""
         if not isinstance(exc, sqlite3.Error):  # psycopg's
-            return StoreError(f"{self.path}: cannot use the state store: {error_text(exc)}")
+            return unusable(self.path, exc)
         kind = getattr(exc, "sqlite_errorname", "")
         if kind in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
             return StoreError(
@@ -517,7 +539,7 @@ class Store:
                 f"{self.path}: the state store is busy (another malinews process holds it "
                 "too long): try again later"
             )
-        return StoreError(f"{self.path}: cannot use the state store: {exc}")
+        return unusable(self.path, exc)
 
     def version(self) -> int:
         return schema_version(self.conn)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from malinews.core.db import Connection, PgConnection, connect_sqlite, db_errors, error_text
-from malinews.pipelines.store import DB_NAME, MIGRATIONS, schema_version
+from malinews.pipelines.store import DB_NAME, MIGRATIONS, PG_STORE, schema_version
 from malinews.scrapers.config import parse_interval
 
 MARK_START, MARK_END = "\ue000", "\ue001"  # highlight markers, turned into <mark> after escaping
@@ -48,7 +48,7 @@ def connect(output_dir: Path, url: str | None = None) -> Connection:
     """A read-only connection to the store: the PostgreSQL database at `url`, or else the SQLite
     file of `output_dir`."""
     if url is not None:
-        where = "the PostgreSQL store"  # never the URL: it holds the password
+        where = PG_STORE
         try:
             conn: Connection = PgConnection(url, read_only=True)
         except db_errors() as exc:

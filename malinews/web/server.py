@@ -8,7 +8,7 @@ from pathlib import Path
 
 import uvicorn
 
-from malinews.pipelines.store import DB_NAME, Store
+from malinews.pipelines.store import DB_NAME, PG_STORE, Store, store_exists
 from malinews.scrapers.config import Config
 from malinews.web.app import create_app
 
@@ -53,16 +53,16 @@ def serve(config: Config, host: str, port: int) -> None:
 
     The store's schema is brought up to date first (the search index is a migration); the app
     itself only reads."""
-    path = config.output_dir / DB_NAME
-    if config.database_url is None and not path.is_file():
-        raise ServeError(f"{path}: no state store; run `malinews crawl` or `malinews demo` first")
+    if not store_exists(config.output_dir, config.database_url):
+        where = PG_STORE if config.database_url else config.output_dir / DB_NAME
+        raise ServeError(f"{where}: no state store; run `malinews crawl` or `malinews demo` first")
     Store(config.output_dir, config.database_url).close()
     token = api_token(config)
     names = [site.name for site in config.sites]
     app = create_app(config.output_dir, token, names, config.database_url)
     sock = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
-    served = "the PostgreSQL store" if config.database_url else Path(config.output_dir)
+    served = PG_STORE if config.database_url else Path(config.output_dir)
     print(f"malinews: serving {served} on http://{shown}:{port}/", flush=True)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", proxy_headers=False))
     server.run(sockets=[sock])
