@@ -128,6 +128,17 @@ def pg_url() -> Iterator[str]:
 
     `.ci/run` starts Debian's PostgreSQL and sets MALINEWS_TEST_PG; elsewhere the PostgreSQL
     tests skip, saying so, unless CI is set (then they fail: a CI run must test both stores)."""
+    yield from _pg_database("")
+
+
+@pytest.fixture
+def pg_url_fr() -> Iterator[str]:
+    """Like pg_url, in a database that sorts text the French way (ICU), as one created on a
+    machine whose locale is French would: '@' and '~' weigh nothing there."""
+    yield from _pg_database(" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'fr'")
+
+
+def _pg_database(options: str) -> Iterator[str]:
     import uuid
 
     import psycopg
@@ -140,7 +151,7 @@ def pg_url() -> Iterator[str]:
         pytest.skip(message)
     name = f"malinews_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name}{options}")
     base, _, _ = admin.rpartition("/")
     try:
         yield f"{base}/{name}"

@@ -1,13 +1,15 @@
 """An alert about a later event of an article (here a takedown) is found by the web app's rule
 filters like a story's first alert: it is keyed "<article id>@<revision>" in the outbox.
 
-The article is synthetic (written for this test); the store is a real SQLite one, written by the
-same functions a crawl uses.
+The article is synthetic (written for this test); the store is a real SQLite or PostgreSQL one
+(one of them sorting text the French way), written by the same functions a crawl uses.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from malinews.article import Article
 from malinews.pipelines.dedupe import dedupe_item
@@ -37,10 +39,18 @@ keywords = ["riz"]
 """
 
 
-def test_a_takedown_alert_is_found_by_its_rule(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgresql", "postgresql-fr"])
+def url(request: pytest.FixtureRequest) -> str | None:
+    if request.param == "sqlite":
+        return None
+    found: str = request.getfixturevalue("pg_url_fr" if "fr" in request.param else "pg_url")
+    return found
+
+
+def test_a_takedown_alert_is_found_by_its_rule(tmp_path: Path, url: str | None) -> None:
     (tmp_path / "malinews.toml").write_text(CONFIG, encoding="utf-8")
     config = load_config(tmp_path / "malinews.toml")
-    store = Store(config.output_dir)
+    store = Store(config.output_dir, url)
     stored = []
     for slug, text in (("coton", "La récolte de coton"), ("riz", "La récolte de riz")):
         item = Article.of(
@@ -59,7 +69,7 @@ def test_a_takedown_alert_is_found_by_its_rule(tmp_path: Path) -> None:
     assert record_removal(store, config, coton.id, "http_410", "2026-12-01T12:00:00+00:00") == 2
     store.close()
 
-    conn = queries.connect(config.output_dir)
+    conn = queries.connect(config.output_dir, url)
     for rule, item, rules in (
         ("coton-gone", coton, ("coton", "coton-gone")),  # takedown alert only, and both kinds
         ("riz", riz, ("riz",)),

@@ -249,6 +249,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX archived_site ON archived(site, fetched_at);
     CREATE INDEX archived_file ON archived(file);
     """,
+    # 8: the alerts about an article's later events (web/queries.py), found by its id
+    """
+    CREATE INDEX alerts_article ON alerts(article_id);
+    """,
 )
 # PostgreSQL came at schema 7: its first migration makes schema 7 at once, and each later
 # migration is written in both lists (tests/test_store_backends.py checks they stay in step).
@@ -410,6 +414,9 @@ PG_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE schema_version (version INTEGER NOT NULL);
     INSERT INTO schema_version VALUES (0);
+    """,
+    """
+    CREATE INDEX alerts_article ON alerts(article_id);
     """,
 )
 EXPORTS = ("articles.jsonl", "alerts.jsonl")  # a store missing beside these was lost, not new

@@ -87,9 +87,10 @@ def _snapshot(conn: Connection) -> Iterator[None]:
 
 
 # An alert about a later event of an article (edited, removed) is keyed "<article id>@<revision>"
-# in alerts.story_id (one alert per event, pipelines/store.py); its story is its article's. The
-# range reads those keys from the alerts_story index: revisions are digits, all below "~".
-_EVENT_KEYS = "r.story_id BETWEEN a.id || '@' AND a.id || '@~'"
+# in alerts.story_id (one alert per event, pipelines/store.py); its story is its article's. It is
+# found by its article (alerts_article), not as a range of keys: a database sorting text the
+# French way (ICU) puts "<id>@12" outside "<id>@" .. "<id>@~".
+_EVENT_KEYS = "r.article_id = a.id AND r.story_id LIKE '%@%'"
 _ALERTED_STORIES = (  # (rule, story_id) of every alert, first alerts and event alerts alike
     "SELECT rule, story_id FROM alerts UNION ALL "
     "SELECT r.rule, a.story_id FROM alerts r JOIN articles a ON a.id = r.article_id "
