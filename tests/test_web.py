@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -34,6 +35,7 @@ from malinews.article import Article
 from malinews.core.urls import article_id
 from malinews.pipelines.store import MIGRATIONS, Store
 from malinews.scheduler.demo import DEMO_SITES_DIR, demo_servers
+from malinews.web.app import WEB_CONNECTIONS
 from malinews.web.queries import (
     MARK_END,
     MARK_START,
@@ -573,6 +575,44 @@ def test_serve_and_the_articles_command_read_a_postgresql_store(
     found = run_cli("articles", "--config", str(config), "--q", "l'Africa-Corps", "--json")
     assert found.returncode == 0, found.stderr
     assert [r["title"] for r in json.loads(found.stdout)] == ["Retrait des troupes russes"]
+
+
+def test_many_readers_at_once_hold_a_bounded_number_of_postgresql_connections(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PostgreSQL server admits ~100 connections, shared with the workers: one app must not
+    take one per thread of its pool (40) when many analysts read at once."""
+    import psycopg
+
+    fill_store(tmp_path / "out", pg_url)
+    config = tmp_path / "malinews.toml"
+    config.write_text(
+        '[output]\ndir = "out"\n[store]\nurl_env = "MALINEWS_DATABASE_URL"\n'
+        '[[sites]]\nname = "bamada"\nstart_urls = ["https://bamada.net/"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MALINEWS_DATABASE_URL", pg_url)
+    url, process = start_server(config)
+    served = Served(url, tmp_path / "out", config, process)
+    database = pg_url.rsplit("/", 1)[1]
+    most = 0
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            for turn in range(5):
+                readers = [
+                    threading.Thread(target=served.get, args=(f"/search?q=Bamex&n={turn}-{i}",))
+                    for i in range(60)
+                ]
+                for reader in readers:
+                    reader.start()
+                for reader in readers:
+                    reader.join(60)
+                count = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                most = max(most, admin.execute(count, (database,)).fetchone()[0] - 1)
+            assert served.get("/search?q=Bamex")[0] == 200
+    finally:
+        stop(process)
+    assert 1 <= most <= WEB_CONNECTIONS
 
 
 def test_an_unreachable_postgresql_store_is_one_line_without_its_password(

@@ -1,8 +1,8 @@
 """The web app and HTTP API (Starlette, Jinja2 pages rendered on the server), read-only.
 
 Each worker thread keeps one read-only connection to the store (a new read transaction per
-query sees the latest commits). Pages and API share the queries of `malinews.web.queries`;
-nothing here writes.
+query sees the latest commits), in WEB_CONNECTIONS threads at most. Pages and API share the
+queries of `malinews.web.queries`; nothing here writes.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ import sqlite3
 import threading
 from base64 import b64decode
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import anyio.to_thread
 import jinja2
 import psycopg
 from markupsafe import Markup, escape
@@ -47,6 +48,7 @@ HERE = Path(__file__).parent
 LOG = logging.getLogger("malinews.web")
 STORE_ERRORS = (sqlite3.Error, psycopg.Error)  # serve may read either store
 PER_PAGE = 20
+WEB_CONNECTIONS = 8  # requests read at once, each thread with its store connection
 API_LIMIT, API_MAX_LIMIT = 100, 500
 FEED_CACHE = 32  # encoded feeds kept (per URL and store state)
 CSP = (
@@ -357,6 +359,7 @@ def create_app(
     return Starlette(
         routes=routes,
         middleware=middleware,
+        lifespan=_bounded_threads,
         exception_handlers={
             BadFilter: bad_filter,
             NotFound: not_found,
@@ -365,6 +368,15 @@ def create_app(
             queries.StoreMissing: store_error,
         },
     )
+
+
+@asynccontextmanager
+async def _bounded_threads(app: Starlette) -> AsyncIterator[None]:
+    """At most WEB_CONNECTIONS requests read at once (anyio's default is 40 threads), so the
+    app holds at most that many store connections: a PostgreSQL server admits ~100 in all,
+    the workers' included. Requests beyond wait for a thread."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WEB_CONNECTIONS
+    yield
 
 
 Handler = Callable[[Request], Awaitable[Response]]
