@@ -245,7 +245,7 @@ def test_down_after_two_crawls_without_a_usable_response() -> None:
     assert kinds(first, past) == set()
     second = following([*past, first], **unreachable)
     problems = assess(second, [*past, first], interval=HALF_HOUR)
-    assert problems == {"down": "no usable response in 2 crawls (no response)"}
+    assert problems == {"down": "no usable response in 2 crawls (connections failed)"}
 
 
 def test_server_errors_only_are_down() -> None:

@@ -196,7 +196,7 @@ def _down(current: SiteHealth, earlier: Sequence[SiteHealth]) -> str | None:
     if len(crawls) < DOWN_CRAWLS or any(h.usable > 0 for h in crawls):
         return None
     statuses = ", ".join(f"HTTP {code} x{n}" for code, n in current.http_errors.items())
-    return f"no usable response in {DOWN_CRAWLS} crawls ({statuses or 'no response'})"
+    return f"no usable response in {DOWN_CRAWLS} crawls ({statuses or 'connections failed'})"
 
 
 def _layout(current: SiteHealth, earlier: Sequence[SiteHealth]) -> str | None:
