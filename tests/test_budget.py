@@ -83,4 +83,4 @@ def test_a_page_with_200k_attributes_is_skipped_not_parsed(tmp_path: Path) -> No
     assert code == 0, output
     assert took < 30, f"the crawl took {took:.0f} s"
     assert "fixture: errors: too_complex 1" in output
-    assert "fixture: 6 pages, 1 new, 1 errors" in output  # robots, home, feeds, 2 articles
+    assert "fixture: 5 pages, 1 new, 1 errors" in output  # robots, home, feed, 2 articles

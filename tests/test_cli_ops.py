@@ -86,13 +86,44 @@ def test_crawl_fails_only_when_every_site_failed_and_reports_each_site(tmp_path:
     all_dead.write_text(base + dead.format("mort", "") + dead.format("mort2", "x"), "utf-8")
     none = run_cli("crawl", "--config", str(all_dead))
     assert some.returncode == 0, some.stderr
-    assert "vivant: 5 pages, 1 new, 0 errors (finished)" in some.stderr  # robots, home, feed...
+    assert "vivant: 4 pages, 1 new, 0 errors (finished)" in some.stderr  # robots, home, feed...
     assert none.returncode == 1
     assert none.stderr.strip().splitlines()[-1] == (
         "malinews: error: every site failed (no usable response)"
     )
     for site in ("mort", "mort2"):
-        assert f"\n{site}: 0 pages, 0 new, 3 errors (finished)\n" in none.stderr
+        assert f"\n{site}: 0 pages, 0 new, 2 errors (finished)\n" in none.stderr
+
+
+@pytest.mark.parametrize("obey", ["true", "false"])
+def test_robots_txt_is_fetched_once_and_its_sitemap_read(tmp_path: Path, obey: str) -> None:
+    """Obeyed, robots.txt is fetched by Scrapy, and the spider reads its Sitemap: lines from
+    that fetch (it used to fetch it a second time); not obeyed, the spider fetches it itself.
+    The site is synthetic: its one article is listed only in the sitemap."""
+    with fs.FaultServer() as server:
+        server.pages["/"] = fs.page(b"<html><body><p>Accueil</p></body></html>")
+        server.pages["/robots.txt"] = fs.page(
+            f"User-agent: *\nAllow: /\nSitemap: {server.url}/plan.xml\n".encode(),
+            content_type="text/plain",
+        )
+        server.pages["/plan.xml"] = fs.page(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{server.url}/actualite/d-1</loc></url></urlset>".encode(),
+            content_type="application/xml",
+        )
+        server.pages["/actualite/d-1"] = fs.page(
+            fs.article_html("Le forage de Markala est inauguré", fs.paragraphs(3)).encode()
+        )
+        config = tmp_path / "malinews.toml"
+        config.write_text(
+            f'[output]\ndir = "out"\n[crawl]\ndownload_delay = 0\nautothrottle = false\n'
+            f'obey_robots = {obey}\n[[sites]]\nname = "plan"\nstart_urls = ["{server.url}/"]\n',
+            encoding="utf-8",
+        )
+        crawled = run_cli("crawl", "--config", str(config))
+    assert crawled.returncode == 0, crawled.stderr
+    assert server.hits["/robots.txt"] == 1 and server.hits["/actualite/d-1"] == 1
+    assert "plan: " in crawled.stderr and ", 1 new, 0 errors" in crawled.stderr
 
 
 def _never_crawled(tmp_path: Path) -> Path:

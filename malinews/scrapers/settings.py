@@ -28,6 +28,7 @@ def crawl_settings(config: Config, **overrides: Any) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
         "USER_AGENT": crawl.user_agent,
         "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "ROBOTSTXT_PARSER": "malinews.scrapers.spiders.news.KeptRobots",
         # one site per crawler: a higher total would only pass more requests through the
         # middlewares (counted against max_pages) to wait in the site's download slot, and
         # send them when a stop cancels the downloads in flight

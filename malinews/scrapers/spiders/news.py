@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy import exceptions, signals
 from scrapy.http import Response
+from scrapy.robotstxt import ProtegoRobotParser
 from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
@@ -45,6 +46,15 @@ FAILURE_KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (twisted_error.ConnectionLost, "connection"),
     (twisted_error.ConnectError, "connection"),
 )
+
+
+class KeptRobots(ProtegoRobotParser):
+    """Scrapy's robots.txt parser (ROBOTSTXT_PARSER), keeping the text: the spider reads its
+    `Sitemap:` lines from the robots.txt Scrapy fetched to obey it, not from a second fetch."""
+
+    def __init__(self, robotstxt_body: bytes, spider: Any) -> None:
+        super().__init__(robotstxt_body, spider)
+        self.text = robotstxt_body.decode("utf-8", errors="replace")
 
 
 class PageRefused(exceptions.IgnoreRequest):
@@ -112,6 +122,7 @@ class NewsSpider(scrapy.Spider):
         spider.scheduled = set()
         spider.validators = {}
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
         return spider
 
     def _closed(self, reason: str) -> None:
@@ -246,7 +257,7 @@ class NewsSpider(scrapy.Spider):
                 self._conditional(urljoin(origin, feed), self.parse_feed, optional=True)
                 for feed in (self.site.feeds if "feed" in uses else ())
             ]
-            if "sitemap" in uses:
+            if "sitemap" in uses and not self.settings.getbool("ROBOTSTXT_OBEY"):
                 robots = urljoin(origin, "/robots.txt")  # for its Sitemap: lines
                 requests.append(
                     scrapy.Request(
@@ -344,8 +355,19 @@ class NewsSpider(scrapy.Spider):
         yield from (r for r in requests if r is not None)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
-        text = response.body.decode("utf-8", errors="replace")
-        sitemaps = discovery.sitemaps_from_robots(text, response.url)[:5]
+        yield from self._sitemaps(response.body.decode("utf-8", errors="replace"), response.url)
+
+    def _robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """The robots.txt Scrapy fetched before the first request to a host: its sitemaps."""
+        robots = urljoin(request.url, "/robots.txt")
+        uses = "sitemap" in self.site.uses and self.on_site(robots)
+        if uses and isinstance(robotparser, KeptRobots):
+            for sitemap in self._sitemaps(robotparser.text, robots):
+                self.crawler.engine.crawl(sitemap)
+
+    def _sitemaps(self, text: str, robots_url: str) -> Iterator[scrapy.Request]:
+        """Requests for the (first five) sitemaps a robots.txt names."""
+        sitemaps = discovery.sitemaps_from_robots(text, robots_url)[:5]
         requests = [self._conditional(url, self.parse_feed, optional=True) for url in sitemaps]
         yield from (r for r in requests if r is not None)
 
