@@ -102,9 +102,11 @@ def run_crawls(
         process.start(install_signal_handlers=False)
     for start in starts:
         # a store lost after the check above fails a spider as it opens, before it has stats
-        failure = None if start.cancelled() else start.exception()
-        if isinstance(failure, OutputError):
-            raise failure
+        # (a crawl a stop cut short may not be done)
+        if start.done() and not start.cancelled():
+            failure = start.exception()
+            if isinstance(failure, OutputError):
+                raise failure
     results = [
         SiteResult(site.name, _plain(crawler.stats.get_stats())) for site, crawler in crawlers
     ]
