@@ -133,7 +133,7 @@ def test_each_faulty_channel_fails_alone_with_a_counted_line(
     assert "127.0.0.1" in by_channel["spaced"] and "UnicodeEncodeError" in by_channel["mail"]
     for text in [*report.errors, caplog.text]:
         assert TOKEN not in text and "/hooks" not in text and "été" not in text
-    assert len(caplog.records) == 4
+    assert len([r for r in caplog.records if r.name.startswith("malinews")]) == 4
     # backing off: nothing is sent again to the faulty peers five seconds later
     assert (again.delivered, again.failed) == (0, 0)
     assert [s.connections for s in broken.values()] == [1, 1] and not inbox.messages

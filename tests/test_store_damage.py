@@ -207,13 +207,10 @@ def test_a_store_missing_a_table_is_one_line_in_any_command(
     assert err == "malinews: error: the state store: no such table: articles\n"
 
 
-def test_a_store_failing_as_the_spider_opens_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_store_failing_as_the_spider_opens_is_one_line(tmp_path: Path) -> None:
     """The store opens for the crawl's first check but fails when the spider reads it (here a
     table dropped by hand; in life a PostgreSQL server lost in between): one line, exit 1."""
     from malinews.pipelines.store import Store
-    from tests.conftest import run_main
 
     config = tmp_path / "malinews.toml"
     config.write_text(
@@ -223,7 +220,9 @@ def test_a_store_failing_as_the_spider_opens_is_one_line(
     store = Store(tmp_path / "out")
     store.conn.execute("DROP TABLE seen_urls")
     store.close()
-    code, out, err = run_main(capsys, "crawl", "--config", str(config))
+    # a child process, as users run it: a crawl in-process would leave Scrapy's logging set up
+    crawled = run_cli("crawl", "--config", str(config))
+    code, out, err = crawled.returncode, crawled.stdout, crawled.stderr
     assert code == 1 and out == ""
     assert err == (
         f"malinews: error: {tmp_path / 'out' / 'malinews.sqlite3'}: cannot use the state store: "
