@@ -479,6 +479,7 @@ def store_exists(output_dir: Path, url: str | None = None) -> bool:
 
 
 def unusable(where: str, exc: Exception) -> StoreError:
+    """The one line for a store that cannot be used (`where`: its path, or PG_STORE)."""
     return StoreError(f"{where}: cannot use the state store: {error_text(exc)}")
 
 

@@ -360,8 +360,8 @@ class NewsSpider(scrapy.Spider):
     def _robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
         """The robots.txt Scrapy fetched before the first request to a host: its sitemaps."""
         robots = urljoin(request.url, "/robots.txt")
-        uses = "sitemap" in self.site.uses and self.on_site(robots)
-        if uses and isinstance(robotparser, KeptRobots):
+        wanted = "sitemap" in self.site.uses and self.on_site(robots)
+        if wanted and isinstance(robotparser, KeptRobots):
             for sitemap in self._sitemaps(robotparser.text, robots):
                 self.crawler.engine.crawl(sitemap)
 
