@@ -63,14 +63,19 @@ def _no_store(config: Config, *, as_json: bool = False) -> bool:
 def _stored(args: argparse.Namespace) -> Config:
     """The config of a command that works on an existing state store (export, reprocess): a
     folder never crawled is one line, and nothing is created in it."""
-    from malinews.pipelines.store import DB_NAME, PG_STORE, store_exists
-
     config = _config(args, write=False)
-    if not store_exists(config.output_dir, config.database_url):
-        where = PG_STORE if config.database_url else config.output_dir / DB_NAME
-        raise UserError(f"{where}: no state store (crawl first)")
+    _require_store(config)
     _writable(config.output_dir)
     return config
+
+
+def _require_store(config: Config) -> None:
+    """One line, and nothing created, when no crawl has made the store yet."""
+    from malinews.pipelines.store import store_exists, store_place
+
+    if not store_exists(config.output_dir, config.database_url):
+        where = store_place(config.output_dir, config.database_url)
+        raise UserError(f"{where}: no state store (crawl first)")
 
 
 def _at_least_one(text: str) -> int:
@@ -372,11 +377,10 @@ def cmd_articles(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from malinews.core import diff
     from malinews.core.urls import article_id, canonical_url
-    from malinews.pipelines.store import DB_NAME, Store
+    from malinews.pipelines.store import Store
 
     config = load_config(args.config, args.output)
-    if config.database_url is None and not (config.output_dir / DB_NAME).is_file():
-        raise UserError(f"{config.output_dir / DB_NAME}: no state store (crawl first)")
+    _require_store(config)
     ident = article_id(canonical_url(args.id)) if "://" in args.id else args.id
     store = Store(config.output_dir, config.database_url)
     try:

@@ -165,8 +165,8 @@ def test_reading_commands_on_an_empty_postgresql_database_create_nothing(
         assert code == 0 and not err, err
         expected = "[]" if "--json" in command else "no state store in the PostgreSQL store yet"
         assert out.startswith(expected), out
-    for command in ("export", "reprocess", "articles"):
-        code, out, err = run_main(capsys, command, "--config", str(config))
+    for command in (["export"], ["reprocess"], ["articles"], ["diff", "0123456789abcdef"]):
+        code, out, err = run_main(capsys, *command, "--config", str(config))
         assert (code, out) == (2, "") and err.count("\n") == 1
         assert err.startswith("malinews: error: the PostgreSQL store: no state store")
     with psycopg.connect(pg_url) as conn:

@@ -463,6 +463,11 @@ def schema_version(conn: Connection) -> int:
 PG_STORE = "the PostgreSQL store"  # how messages name it: never by its URL (the password)
 
 
+def store_place(output_dir: Path, url: str | None = None) -> str:
+    """How messages name the store: its SQLite file, or PG_STORE."""
+    return PG_STORE if url is not None else str(output_dir / DB_NAME)
+
+
 def store_exists(output_dir: Path, url: str | None = None) -> bool:
     """Whether a crawl created the store yet, without creating it: commands that only read it
     say so instead. Raises StoreError (one line) when PostgreSQL cannot be reached."""
@@ -491,15 +496,14 @@ class Store:
         output_dir.mkdir(parents=True, exist_ok=True)
         self.output_dir = output_dir
         self.conn: Connection
+        self.path = store_place(output_dir, url)
         if url is not None:
-            self.path = PG_STORE  # never the URL: it holds the password
             try:
                 self.conn = PgConnection(url)
                 self._migrate()
             except db_errors() as exc:
                 raise self.error(exc) from None
             return
-        self.path = str(output_dir / DB_NAME)
         path = Path(self.path)
         fresh = not path.exists() or path.stat().st_size == 0
         if fresh:

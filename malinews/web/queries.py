@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from malinews.core.db import Connection, PgConnection, connect_sqlite, db_errors, error_text
-from malinews.pipelines.store import DB_NAME, MIGRATIONS, PG_STORE, schema_version
+from malinews.pipelines.store import DB_NAME, MIGRATIONS, schema_version, store_place
 from malinews.scrapers.config import parse_interval
 
 MARK_START, MARK_END = "\ue000", "\ue001"  # highlight markers, turned into <mark> after escaping
@@ -47,15 +47,14 @@ class BadFilter(ValueError):
 def connect(output_dir: Path, url: str | None = None) -> Connection:
     """A read-only connection to the store: the PostgreSQL database at `url`, or else the SQLite
     file of `output_dir`."""
+    where = store_place(output_dir, url)
     if url is not None:
-        where = PG_STORE
         try:
             conn: Connection = PgConnection(url, read_only=True)
         except db_errors() as exc:
             raise StoreMissing(f"{where}: cannot connect: {error_text(exc)}") from None
     else:
         path = output_dir / DB_NAME
-        where = str(path)
         if not path.is_file():
             raise StoreMissing(
                 f"{path}: no state store; run `malinews crawl` or `malinews demo` first"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import uvicorn
 
-from malinews.pipelines.store import DB_NAME, PG_STORE, Store, store_exists
+from malinews.pipelines.store import PG_STORE, Store, store_exists, store_place
 from malinews.scrapers.config import Config
 from malinews.web.app import create_app
 
@@ -54,7 +54,7 @@ def serve(config: Config, host: str, port: int) -> None:
     The store's schema is brought up to date first (the search index is a migration); the app
     itself only reads."""
     if not store_exists(config.output_dir, config.database_url):
-        where = PG_STORE if config.database_url else config.output_dir / DB_NAME
+        where = store_place(config.output_dir, config.database_url)
         raise ServeError(f"{where}: no state store; run `malinews crawl` or `malinews demo` first")
     Store(config.output_dir, config.database_url).close()
     token = api_token(config)
